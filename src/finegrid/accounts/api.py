@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema
+from ninja.security import HttpBearer, django_auth
+
+from finegrid.accounts.models import ApiToken, User
+from finegrid.core.errors import FinegridError
+
+router = Router(tags=["auth"])
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        found = ApiToken.find(token)
+        if found is None or not found.user.is_active:
+            return None
+        request.user = found.user
+        return found.user
+
+
+# Every authenticated endpoint accepts either an API token or the browser session.
+API_AUTH = [BearerToken(), django_auth]
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    username: str
+
+
+class BadCredentials(FinegridError):
+    status = 401
+    code = "bad_credentials"
+
+
+@router.post("/token", response={201: TokenOut}, auth=None, summary="Issue an API token")
+def token_issue(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not isinstance(user, User):
+        raise BadCredentials(_("Wrong username or password."), field="password")
+    _token, key = ApiToken.issue(user=user, name=payload.name or "api")
+    return 201, {"token": key, "username": user.username}

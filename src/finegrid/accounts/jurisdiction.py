@@ -1,0 +1,80 @@
+"""Jurisdiction: which grid subtrees a user may see.
+
+Every scoped read goes through :func:`scope_for` and :meth:`Scope.filter`; views never query
+scoped models directly. A scope is a set of materialized-path prefixes, so "may this user see
+that row" is a prefix test and "everything this user may see" is one indexed prefix query each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from finegrid.accounts.models import JURISDICTION_ROLES, Role, RoleAssignment, User
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    prefixes: tuple[str, ...]
+    everything: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.everything and not self.prefixes
+
+    def covers(self, path: str) -> bool:
+        if self.everything:
+            return True
+        return any(path.startswith(p) for p in self.prefixes)
+
+    def filter(self, qs: QuerySet[M], path_field: str = "path") -> QuerySet[M]:
+        if self.everything:
+            return qs
+        if not self.prefixes:
+            return qs.none()
+        q = reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in self.prefixes))
+        return qs.filter(q)
+
+
+def _minimal(prefixes: set[str]) -> tuple[str, ...]:
+    # Drop a prefix already covered by a shorter one, so queries carry no redundant ORs.
+    kept: list[str] = []
+    for p in sorted(prefixes, key=len):
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return tuple(sorted(kept))
+
+
+def scope_for(user: User | object, roles: frozenset[str] | None = None) -> Scope:
+    """The subtrees ``user`` may see, optionally counting only assignments of ``roles``."""
+    if not getattr(user, "is_authenticated", False):
+        return Scope(())
+    if getattr(user, "is_superuser", False):
+        return Scope((), everything=True)
+    cached: dict[frozenset[str] | None, Scope] = user.__dict__.setdefault("_fg_scopes", {})
+    if roles in cached:
+        return cached[roles]
+    wanted = JURISDICTION_ROLES if roles is None else roles
+    paths = set(
+        RoleAssignment.objects.filter(user=user, role__in=wanted).values_list(
+            "grid_path", flat=True
+        )
+    )
+    scope = Scope(_minimal(paths))
+    cached[roles] = scope
+    return scope
+
+
+def user_roles(user: User) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+
+
+STAFF_ROLES = frozenset(JURISDICTION_ROLES - {Role.AUDITOR})

@@ -1,0 +1,67 @@
+"""The JSON API at /api/v1/: one NinjaAPI, routers from the apps, errors in both languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from finegrid.accounts.api import router as auth_router
+from finegrid.core.errors import FinegridError, InvalidInput, Problem, bilingual
+from finegrid.grids.api import router as grids_router
+
+api = NinjaAPI(
+    title="finegrid 微网实格 API",
+    version="1",
+    description="网格、地点与辖区 · Grids, places and jurisdiction.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(FinegridError)
+def finegrid_error(request: HttpRequest, exc: FinegridError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+def _field_of(loc: list[Any]) -> str:
+    # ninja locations look like ["query", "lat"] or ["body", "payload", "name"]
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "form", "payload")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    problems = []
+    for err in exc.errors:
+        field = _field_of(list(err.get("loc", [])))
+        kind = err.get("type", "")
+        if kind == "missing":
+            msg = _("This field is required: %(field)s.") % {"field": field}
+        elif "float" in kind or "int" in kind or "number" in kind:
+            msg = _("%(field)s must be a number.") % {"field": field}
+        else:
+            msg = _("%(field)s is not valid: %(detail)s") % {
+                "field": field,
+                "detail": err.get("msg", ""),
+            }
+        problems.append(Problem(msg, field=field))
+    return finegrid_error(request, InvalidInput(problems))
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {"code": "unauthorized", **bilingual(_("Log in or send a valid API token."))}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/grids", grids_router)

@@ -1,0 +1,275 @@
+"""The net (一张网) and the places in it.
+
+Trees carry a materialized path (``/1/17/233/``) so that "everything under this community" is a
+single indexed prefix query; rows in a grid copy the grid's path for the same reason.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from finegrid.core.models import BaseModel
+
+
+class Level(models.TextChoices):
+    STREET = "street", _("Street")
+    COMMUNITY = "community", _("Community (general grid)")
+    GRID = "grid", _("Grid")
+    MICRO = "micro", _("Micro-grid")
+
+
+LEVEL_ORDER = [Level.STREET, Level.COMMUNITY, Level.GRID, Level.MICRO]
+
+
+class Kind(models.TextChoices):
+    REGULAR = "regular", _("Regular")
+    DEDICATED = "dedicated", _("Dedicated")
+
+
+class DedicatedType(models.TextChoices):
+    MARKET = "market", _("Market")
+    SCHOOL = "school", _("School")
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    PARK = "park", _("Park")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    CONSTRUCTION = "construction", _("Construction site")
+    HOSPITAL = "hospital", _("Hospital")
+    TRANSPORT = "transport", _("Transport hub")
+    OTHER = "other", _("Other")
+
+
+class Grid(BaseModel):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REGULAR)
+    dedicated_type = models.CharField(
+        _("dedicated type"), max_length=16, choices=DedicatedType.choices, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    # Indexed for prefix queries (LIKE 'p%'); PostgreSQL also gets a *_like pattern_ops index.
+    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
+    boundary_version = models.PositiveIntegerField(_("boundary version"), default=0)
+    min_lng = models.FloatField(null=True, blank=True, editable=False)
+    min_lat = models.FloatField(null=True, blank=True, editable=False)
+    max_lng = models.FloatField(null=True, blank=True, editable=False)
+    max_lat = models.FloatField(null=True, blank=True, editable=False)
+    center_lng = models.FloatField(null=True, blank=True, editable=False)
+    center_lat = models.FloatField(null=True, blank=True, editable=False)
+    area_m2 = models.FloatField(_("area (m²)"), null=True, blank=True, editable=False)
+    phone = models.CharField(_("duty phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        ordering = ["path"]
+        indexes = [
+            # grid_list(level=..., parent=...): children of one parent at one level.
+            models.Index(fields=["parent", "level"], name="grid_parent_level"),
+            # the map's per-level layer: every grid of a level under a path prefix.
+            models.Index(fields=["level", "path"], name="grid_level_path"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="dedicated") | Q(dedicated_type=""), name="grid_dedicated_type"
+            ),
+            models.CheckConstraint(
+                condition=Q(level="street", parent__isnull=True)
+                | (~Q(level="street") & Q(parent__isnull=False)),
+                name="grid_street_is_root",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def bbox(self) -> list[float] | None:
+        if self.min_lng is None:
+            return None
+        return [self.min_lng, self.min_lat, self.max_lng, self.max_lat]  # type: ignore[list-item]
+
+
+class GridBoundary(BaseModel):
+    """Every boundary a grid has had. Redrawing appends a version; old ones stay for history."""
+
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="boundaries")
+    version = models.PositiveIntegerField()
+    geometry = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("grid boundary")
+        verbose_name_plural = _("grid boundaries")
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "version"], name="boundary_grid_version"),
+        ]
+
+
+class GeoIndexState(models.Model):
+    """One row whose ``generation`` changes with any boundary: point-lookup caches in every
+    process compare against it to know when to rebuild their STRtree."""
+
+    generation = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("geo index state")
+
+
+class PlaceBase(BaseModel):
+    name = models.CharField(_("name"), max_length=100)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    micro_grid = models.ForeignKey(
+        Grid, on_delete=models.PROTECT, related_name="+", verbose_name=_("micro-grid")
+    )
+    # Copy of micro_grid.path, so jurisdiction filters need no join.
+    grid_path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Estate(PlaceBase):
+    """小区 / 院落. Placed in the micro-grid of its main gate; its buildings may lie in others."""
+
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("estate")
+        verbose_name_plural = _("estates")
+
+
+class Building(PlaceBase):
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, null=True, blank=True, related_name="buildings"
+    )
+    floors = models.PositiveSmallIntegerField(_("floors"), default=6)
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+
+
+class Unit(BaseModel):
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="units")
+    number = models.PositiveSmallIntegerField(_("unit number"))
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["building", "number"], name="unit_building_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building.name}{self.number}单元"
+
+
+class Household(PlaceBase):
+    """The dwelling (住户), not yet its people."""
+
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, null=True, blank=True, related_name="households"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="households"
+    )
+    room = models.CharField(_("room"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [
+            # household counts on the map cards: per micro-grid.
+            models.Index(fields=["micro_grid"], name="household_micro"),
+        ]
+
+
+class Duty(models.TextChoices):
+    # 五级责任体系
+    STREET_SECRETARY = "street_secretary", _("Street party secretary / director")
+    COMMUNITY_LEAD = "community_lead", _("Community lead (street leader in charge)")
+    ESTATE_CADRE = "estate_cadre", _("Street cadre for the estate")
+    BUILDING_COMMITTEE = "building_committee", _("Community committee member for the building")
+    HOUSEHOLD_WORKER = "household_worker", _("Micro-grid worker for the household")
+    # the people of a grid
+    COMMUNITY_SECRETARY = "community_secretary", _("Community party secretary")
+    GRID_HEAD = "grid_head", _("Grid head")
+    GRID_WORKER = "grid_worker", _("Full-time grid worker")
+    MICRO_WORKER = "micro_worker", _("Micro-grid worker")
+    BUILDING_HEAD = "building_head", _("Building head")
+    # 一站三长
+    PARTY_SERVICE_HEAD = "party_service_head", _("Party service head")
+    SAFETY_HEAD = "safety_head", _("Safety grid head")
+    CIVILITY_HEAD = "civility_head", _("Civility head")
+    PARTY_BRANCH = "party_branch", _("Grid party branch secretary")
+
+
+class Responsibility(BaseModel):
+    """Who answers for which node: exactly one of grid, estate, building or household."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+        verbose_name=_("person"),
+    )
+    duty = models.CharField(_("duty"), max_length=32, choices=Duty.choices)
+    grid = models.ForeignKey(
+        Grid, on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
+    )
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
+    )
+    building = models.ForeignKey(
+        Building, on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
+    )
+    grid_path = models.CharField(max_length=255, db_index=True, editable=False)
+    sort = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        ordering = ["sort", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(grid__isnull=False, estate=None, building=None, household=None)
+                    | Q(grid=None, estate__isnull=False, building=None, household=None)
+                    | Q(grid=None, estate=None, building__isnull=False, household=None)
+                    | Q(grid=None, estate=None, building=None, household__isnull=False)
+                ),
+                name="responsibility_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "duty", "grid"],
+                condition=Q(grid__isnull=False),
+                name="responsibility_unique_grid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_duty_display()}"
