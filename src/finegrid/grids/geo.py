@@ -75,10 +75,15 @@ def lies_within(child: BaseGeometry, parent: BaseGeometry, tol_m: float = TOLERA
     return bool(parent.buffer(degrees_for(tol_m, parent.centroid.y)).covers(child))
 
 
-def overlap_m2(a: BaseGeometry, b: BaseGeometry) -> float:
+def overlaps_beyond_tolerance(a: BaseGeometry, b: BaseGeometry, tol_m: float = TOLERANCE_M) -> bool:
+    """True when the overlap of ``a`` and ``b`` is anywhere wider than ``tol_m``: a sliver along
+    a shared edge is drawing noise, a wedge into the neighbour is not."""
     if not a.intersects(b):
-        return 0.0
-    return area_m2(a.intersection(b))
+        return False
+    shared = a.intersection(b)
+    if shared.area == 0:
+        return False
+    return not shared.buffer(-degrees_for(tol_m / 2, shared.centroid.y)).is_empty
 
 
 def to_geojson(geom: BaseGeometry, precision: int = 6) -> dict[str, Any]:

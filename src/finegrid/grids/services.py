@@ -128,7 +128,7 @@ def _sibling_overlaps(
     ).exclude(code=code)
     out = []
     for sib in siblings.only("code", "boundary"):
-        if sib.boundary and geo.overlap_m2(geom, geo.parse_polygon(sib.boundary)) > geo.TOLERANCE_M:
+        if sib.boundary and geo.overlaps_beyond_tolerance(geom, geo.parse_polygon(sib.boundary)):
             out.append(
                 Problem(
                     _("The boundary overlaps a neighbouring grid (%(code)s).") % {"code": sib.code},
@@ -152,8 +152,9 @@ def _save_grid(
     grid.parent = parent
     grid.path = (parent.path if parent else "/") + spec.code + "/"
     grid.depth = 0 if parent is None else parent.depth + 1
+    previous = grid.boundary
     data = _set_geometry(grid, geom)
-    if created or data != grid.boundary or not grid.boundary_version:
+    if created or data != previous:
         grid.boundary_version += 1
     grid.save()
     if not GridBoundary.objects.filter(grid=grid, version=grid.boundary_version).exists():

@@ -1,13 +1,63 @@
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from finegrid.core.errors import NotFound
 from finegrid.grids import selectors
+from finegrid.grids.models import DedicatedType, Duty, Kind, Level, Responsibility
+
+# Every word map.js shows, so the script carries no language of its own.
+MAP_STRINGS = {
+    "levels": dict(Level.choices),
+    "dedicated": _("Dedicated grid"),
+    "dedicated_types": dict(DedicatedType.choices),
+    "overview": _("Overview"),
+    "up": _("Up one level"),
+    "loading": _("Loading…"),
+    "load_error": _("Could not load the map data. Please try again."),
+    "code": _("Code"),
+    "households": _("Households"),
+    "children": {
+        "community": _("Communities"),
+        "grid": _("Grids"),
+        "micro": _("Micro-grids"),
+        "dedicated": _("Dedicated grids"),
+    },
+    "responsible": _("Responsible people"),
+    "nobody": _("No one is assigned yet."),
+    "board": _("Public board"),
+    "in_area": _("In this area"),
+    "legend": _("Legend"),
+    "path": _("Grid path"),
+}
+
+# The public board's sections, in the order a notice lists them; duties not named here
+# fall into the last one.
+BOARD_GROUPS = [
+    ("branch", _("Grid party branch"), {Duty.PARTY_BRANCH, Duty.COMMUNITY_SECRETARY}),
+    (
+        "heads",
+        _("Grid head and the three heads"),
+        {Duty.GRID_HEAD, Duty.PARTY_SERVICE_HEAD, Duty.SAFETY_HEAD, Duty.CIVILITY_HEAD},
+    ),
+    ("workers", _("Grid workers"), set()),
+]
+
+
+def _board_groups(people: list[Responsibility]) -> list[dict[str, object]]:
+    named = set().union(*(duties for _key, _title, duties in BOARD_GROUPS))
+    groups = []
+    for key, title, duties in BOARD_GROUPS:
+        members = [r for r in people if (r.duty in duties if duties else r.duty not in named)]
+        if members:
+            groups.append({"key": key, "title": title, "people": members})
+    return groups
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,7 +67,23 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def grid_map(request: HttpRequest) -> HttpResponse:
     roots = selectors.scope_roots(user=request.user)
-    return render(request, "grids/map.html", {"roots": roots})
+    config = {
+        "roots": [
+            {
+                "code": g.code,
+                "name": g.name,
+                "level": g.level,
+                "dedicated": g.kind == Kind.DEDICATED,
+                "bounds": [[g.min_lat, g.min_lng], [g.max_lat, g.max_lng]] if g.min_lat is not None else None,
+            }
+            for g in roots
+        ],
+        "api": reverse("api:api-root"),
+        "board": reverse("grids:board", args=["CODE"]),
+        "tile_url": settings.TILE_URL,
+        "tile_crs": settings.TILE_CRS,
+    }
+    return render(request, "grids/map.html", {"roots": roots, "strings": MAP_STRINGS, "map_config": config})
 
 
 def board(request: HttpRequest, code: str) -> HttpResponse:
@@ -25,7 +91,9 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
         grid = selectors.grid_public(code=code)
     except NotFound:
         raise Http404 from None
-    return render(request, "grids/board.html", selectors.board_context(grid))
+    context = selectors.board_context(grid)
+    context["groups"] = _board_groups(context["people"])
+    return render(request, "grids/board.html", context)
 
 
 def board_qr(request: HttpRequest, code: str) -> HttpResponse:

@@ -1,0 +1,50 @@
+# The two commands of the README: `make demo` and `make test`. Everything they need is installed
+# here, so a fresh clone on a fresh machine works.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: demo test lint suite browser bench vendor clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed
+	$(BIN)/finegrid demo --addr $(ADDR)
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+	$(BIN)/finegrid makemigrations --check --dry-run
+	$(BIN)/python scripts/messages.py --check
+
+suite: $(VENV)/.installed-dev browser
+	$(BIN)/pytest
+
+test: lint suite
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
+
+vendor: | $(BIN)/python
+	$(BIN)/python scripts/vendor.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,115 @@
+"""Shared fixtures: a small net of named grids and the personas of DESIGN.md.
+
+    S  街道 (street)                      104.00–104.04 E, 30.00–30.02 N
+    ├─ C1 社区            104.00–104.02
+    │  └─ G1 网格         104.00–104.02
+    │     ├─ M1 微网格    104.00–104.01   ← worker (微网格员), resident
+    │     └─ M2 微网格    104.01–104.02   ← neighbour (the next micro-grid's worker)
+    └─ C2 社区            104.02–104.04
+       └─ G2 网格
+          └─ M3 微网格
+
+leader: street leader over S · official: community official of C1 · gridhead: grid head of G1
+dept: department staff over S · resident: resident in M1 (no jurisdiction)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from finegrid.accounts.models import Role, RoleAssignment, User
+from finegrid.grids import services
+from finegrid.grids.models import Grid, Level
+from finegrid.grids.selectors import point_index_cache
+
+PASSWORD = "correct-horse-battery"
+
+
+def box(x0: float, y0: float, x1: float, y1: float) -> dict[str, Any]:
+    return {
+        "type": "Polygon",
+        "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+    }
+
+
+@dataclass
+class Net:
+    street: Grid
+    c1: Grid
+    c2: Grid
+    g1: Grid
+    g2: Grid
+    m1: Grid
+    m2: Grid
+    m3: Grid
+
+
+@pytest.fixture(autouse=True)
+def _fresh_point_index() -> None:
+    # Each test has its own database; the per-process index must not outlive it.
+    point_index_cache.invalidate()
+
+
+@pytest.fixture
+def net(db: Any) -> Net:
+    s = services.grid_create(code="S", name="大丰街道", level=Level.STREET, boundary=box(104.0, 30.0, 104.04, 30.02))
+    c1 = services.grid_create(code="C1", name="锦丰社区", level=Level.COMMUNITY, parent=s, boundary=box(104.0, 30.0, 104.02, 30.02))
+    c2 = services.grid_create(code="C2", name="高堆社区", level=Level.COMMUNITY, parent=s, boundary=box(104.02, 30.0, 104.04, 30.02))
+    g1 = services.grid_create(code="G1", name="锦丰第1网格", level=Level.GRID, parent=c1, boundary=box(104.0, 30.0, 104.02, 30.02))
+    g2 = services.grid_create(code="G2", name="高堆第1网格", level=Level.GRID, parent=c2, boundary=box(104.02, 30.0, 104.04, 30.02))
+    m1 = services.grid_create(code="M1", name="锦丰1-1微网格", level=Level.MICRO, parent=g1, boundary=box(104.0, 30.0, 104.01, 30.02))
+    m2 = services.grid_create(code="M2", name="锦丰1-2微网格", level=Level.MICRO, parent=g1, boundary=box(104.01, 30.0, 104.02, 30.02))
+    m3 = services.grid_create(code="M3", name="高堆1-1微网格", level=Level.MICRO, parent=g2, boundary=box(104.02, 30.0, 104.04, 30.02))
+    return Net(s, c1, c2, g1, g2, m1, m2, m3)
+
+
+def _person(username: str, role: str, grid: Grid, name: str) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, display_name=name, phone="13800000000")
+    RoleAssignment.objects.create(user=user, role=role, grid=grid)
+    return user
+
+
+@pytest.fixture
+def leader(net: Net) -> User:
+    return _person("leader", Role.STREET_LEADER, net.street, "李建国")
+
+
+@pytest.fixture
+def official(net: Net) -> User:
+    return _person("official", Role.COMMUNITY_OFFICIAL, net.c1, "胡晓梅")
+
+
+@pytest.fixture
+def gridhead(net: Net) -> User:
+    return _person("gridhead", Role.GRID_HEAD, net.g1, "张志强")
+
+
+@pytest.fixture
+def worker(net: Net) -> User:
+    return _person("worker", Role.MICRO_WORKER, net.m1, "蔡如欣")
+
+
+@pytest.fixture
+def neighbour(net: Net) -> User:
+    return _person("neighbour", Role.MICRO_WORKER, net.m2, "陈丽")
+
+
+@pytest.fixture
+def dept(net: Net) -> User:
+    return _person("dept", Role.DEPARTMENT_STAFF, net.street, "王磊")
+
+
+@pytest.fixture
+def resident(net: Net) -> User:
+    return _person("resident", Role.RESIDENT, net.m1, "胡民贵")
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
