@@ -49,6 +49,12 @@ class Net:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # PBKDF2's deliberate slowness protects real accounts; tests only need a working login.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_point_index() -> None:
     # Each test has its own database; the per-process index must not outlive it.
     point_index_cache.invalidate()

@@ -87,8 +87,19 @@ def overlaps_beyond_tolerance(a: BaseGeometry, b: BaseGeometry, tol_m: float = T
 
 
 def to_geojson(geom: BaseGeometry, precision: int = 6) -> dict[str, Any]:
-    out: dict[str, Any] = mapping(shapely.set_precision(geom, 10**-precision))
+    """Canonical GeoJSON: rounded to ``precision`` decimals (6 ≈ 0.1 m), a fixed start vertex and
+    counter-clockwise outer rings (RFC 7946), so equal shapes give equal documents."""
+    canonical = shapely.orient_polygons(
+        shapely.normalize(shapely.set_precision(geom, 10**-precision)), exterior_cw=False
+    )
+    out: dict[str, Any] = mapping(canonical)
     return _listify(out)
+
+
+def same_shape(a: dict[str, Any] | None, b: dict[str, Any]) -> bool:
+    if a is None:
+        return False
+    return bool(shapely.equals_exact(shapely.normalize(shape(a)), shapely.normalize(shape(b)), 1e-9))
 
 
 def _listify(obj: Any) -> Any:

@@ -22,8 +22,10 @@ def access_grid_edit(user: Any, collection: Any) -> None:
     if scope.everything:
         return
     features = collection.get("features") if isinstance(collection, dict) else None
-    for feature in features or []:
-        props = (feature or {}).get("properties") or {}
+    for feature in features if isinstance(features, list) else []:
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            continue  # malformed; the import reports it
         for code in (props.get("code"), props.get("parent")):
             if not code:
                 continue

@@ -40,6 +40,9 @@ def bump_geo_generation() -> None:
         GeoIndexState.objects.create(pk=1, generation=1)
     from finegrid.grids.selectors import point_index_cache
 
+    # Now, for reads later in this transaction; and again after commit, in case another thread
+    # rebuilt from the old rows in between.
+    point_index_cache.invalidate()
     transaction.on_commit(point_index_cache.invalidate)
 
 
@@ -154,7 +157,7 @@ def _save_grid(
     grid.depth = 0 if parent is None else parent.depth + 1
     previous = grid.boundary
     data = _set_geometry(grid, geom)
-    if created or data != previous:
+    if created or not geo.same_shape(previous, data):
         grid.boundary_version += 1
     grid.save()
     if not GridBoundary.objects.filter(grid=grid, version=grid.boundary_version).exists():
