@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: demo test lint suite browser bench vendor clean
+.PHONY: demo test lint suite system bench vendor messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,26 +22,31 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/finegrid demo --addr $(ADDR)
 
-# Debian's Chromium for the browser tests (never a downloaded browser build).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+# Debian packages the checks need: Chromium for the browser tests (never a downloaded browser
+# build) and gettext's xgettext for extracting messages.
+system:
+	@command -v chromium >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium, chromium-driver and gettext"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver gettext >/dev/null; }
 
-lint: $(VENV)/.installed-dev
+lint: $(VENV)/.installed-dev system
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
 	$(BIN)/finegrid makemigrations --check --dry-run
 	$(BIN)/python scripts/messages.py --check
 
-suite: $(VENV)/.installed-dev browser
+suite: $(VENV)/.installed-dev system
 	$(BIN)/pytest
 
 test: lint suite
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+
+messages: $(VENV)/.installed-dev system
+	$(BIN)/python scripts/messages.py
 
 vendor: | $(BIN)/python
 	$(BIN)/python scripts/vendor.py

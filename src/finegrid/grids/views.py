@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -102,5 +104,6 @@ def board_qr(request: HttpRequest, code: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     url = request.build_absolute_uri(reverse("grids:board", args=[grid.code]))
-    svg = segno.make(url, error="m").svg_inline(scale=4, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, title=grid.name)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
