@@ -13,6 +13,8 @@ import json
 import time
 
 import _common
+import numpy as np
+import shapely
 
 SINGLE_POINTS = 20_000
 BATCH_POINTS = 1_000_000
@@ -41,40 +43,42 @@ def ensure_city() -> str:
     return f"seeded var/bench/city.sqlite3 in {took:.0f} s"
 
 
-def raw_tree() -> tuple[object, list[str], float]:
+def raw_tree() -> tuple[shapely.STRtree, list[str], float]:
     """An STRtree over the leaf boundaries straight from the database, and its build time."""
-    import numpy as np
-    import shapely
+    from django.db.models import Q
 
-    from finegrid.grids.selectors import _leaf_rows
+    from finegrid.grids.models import Grid, Kind, Level
 
     started = time.perf_counter()
-    rows = _leaf_rows()
-    geoms = shapely.from_geojson([json.dumps(r.geometry) for r in rows])
-    tree = shapely.STRtree(np.asarray(geoms))
-    return tree, [r.code for r in rows], time.perf_counter() - started
+    # the same leaves as the service indexes, in the same order (ties on shared edges)
+    rows = list(
+        Grid.objects.filter(boundary__isnull=False)
+        .filter(Q(level=Level.MICRO) | Q(level=Level.GRID, kind=Kind.DEDICATED))
+        .order_by("id")
+        .values_list("code", "boundary")
+    )
+    geoms = shapely.from_geojson([json.dumps(boundary) for _code, boundary in rows])
+    tree = shapely.STRtree(geoms)
+    return tree, [code for code, _boundary in rows], time.perf_counter() - started
 
 
-def sample_points(tree: object, n: int, rng: object) -> tuple[object, object]:
+def sample_points(
+    tree: shapely.STRtree, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """``n`` points in the city's bounding box, ``INSIDE_SHARE`` of them inside a micro-grid."""
-    import numpy as np
-    import shapely
-
-    minx, miny, maxx, maxy = shapely.total_bounds(tree.geometries)  # type: ignore[attr-defined]
-    cand = rng.uniform((minx, miny), (maxx, maxy), size=(int(n / 0.6), 2))  # type: ignore[attr-defined]
-    hit, _ = tree.query(shapely.points(cand), predicate="within")  # type: ignore[attr-defined]
+    minx, miny, maxx, maxy = shapely.total_bounds(tree.geometries)
+    cand = rng.uniform((minx, miny), (maxx, maxy), size=(int(n / 0.6), 2))
+    hit, _ = tree.query(shapely.points(cand), predicate="within")
     inside = np.zeros(len(cand), dtype=bool)
     inside[hit] = True
     n_in = int(n * INSIDE_SHARE)
     pts = np.concatenate([cand[inside][:n_in], cand[~inside][: n - n_in]])
-    rng.shuffle(pts)  # type: ignore[attr-defined]
+    rng.shuffle(pts)
     return pts[:, 0].copy(), pts[:, 1].copy()
 
 
-def first_hits(point_idx: object, geom_idx: object, n: int) -> object:
+def first_hits(point_idx: np.ndarray, geom_idx: np.ndarray, n: int) -> np.ndarray:
     """Per point the lowest geometry index containing it, or -1 (the service's edge rule)."""
-    import numpy as np
-
     out = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(out, point_idx, geom_idx)
     out[out == np.iinfo(np.int64).max] = -1
@@ -82,9 +86,6 @@ def first_hits(point_idx: object, geom_idx: object, n: int) -> object:
 
 
 def main() -> None:
-    import numpy as np
-    import shapely
-
     report = _common.Report("locate", "Point → micro-grid, city scale")
     _common.setup("city")
     from finegrid.grids import selectors
@@ -106,7 +107,7 @@ def main() -> None:
         return [selectors.locate(lat=y, lng=x) for x, y in pairs]
 
     def raw_single() -> list[object]:
-        return [tree.query(shapely.Point(x, y), predicate="within") for x, y in pairs]  # type: ignore[attr-defined]
+        return [tree.query(shapely.Point(x, y), predicate="within") for x, y in pairs]
 
     service_single()  # warm: prepared geometries, caches
     raw_single()
@@ -124,8 +125,8 @@ def main() -> None:
 
     # correctness on the single-point sample
     answers = [h.code if h else None for h in service_single()]
-    p_idx, g_idx = tree.query(shapely.points(np.column_stack([lngs, lats])), predicate="within")  # type: ignore[attr-defined]
-    expected = [codes[i] if i >= 0 else None for i in first_hits(p_idx, g_idx, len(pairs))]  # type: ignore[attr-defined]
+    p_idx, g_idx = tree.query(shapely.points(np.column_stack([lngs, lats])), predicate="within")
+    expected = [codes[i] if i >= 0 else None for i in first_hits(p_idx, g_idx, len(pairs))]
     single_ok = answers == expected
     inside = sum(a is not None for a in answers)
     report.figure("single lookups inside a micro-grid", f"{inside / len(answers):.1%}")
@@ -136,9 +137,9 @@ def main() -> None:
 
     t_batch, found = _common.timed(lambda: selectors.locate_many(lats=lats_b, lngs=lngs_b))
     t_batch = min(t_batch, _common.best_of(lambda: selectors.locate_many(lats=lats_b, lngs=lngs_b), 2))
-    t_raw_b = _common.best_of(lambda: tree.query(points_b, predicate="within"), 3)  # type: ignore[attr-defined]
+    t_raw_b = _common.best_of(lambda: tree.query(points_b, predicate="within"), 3)
     t_raw_full = _common.best_of(
-        lambda: tree.query(shapely.points(np.column_stack([lngs_b, lats_b])), predicate="within"),  # type: ignore[attr-defined]
+        lambda: tree.query(shapely.points(np.column_stack([lngs_b, lats_b])), predicate="within"),
         3,
     )
     rate = BATCH_POINTS / t_batch
@@ -154,8 +155,8 @@ def main() -> None:
     report.figure("batch ratio service/raw (points pre-built)", f"{t_batch / t_raw_b:.2f}×")
 
     sample = slice(0, 50_000)
-    p_idx, g_idx = tree.query(points_b[sample], predicate="within")  # type: ignore[attr-defined]
-    expected_b = [codes[i] if i >= 0 else None for i in first_hits(p_idx, g_idx, 50_000)]  # type: ignore[attr-defined]
+    p_idx, g_idx = tree.query(points_b[sample], predicate="within")
+    expected_b = [codes[i] if i >= 0 else None for i in first_hits(p_idx, g_idx, 50_000)]
     batch_ok = found[sample] == expected_b
     report.target(
         "service answers equal raw answers",

@@ -31,9 +31,21 @@ FINEGRID = [str(ROOT / ".venv" / "bin" / "finegrid")]
 def extract() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "finegrid.config.settings"}
     subprocess.run(  # noqa: S603 - our own command, fixed arguments
-        [*FINEGRID, "makemessages", "-l", LANG, "--no-obsolete", "--no-location",
-         "--ignore", "static/vendor/*", "-v", "0"],
-        cwd=PACKAGE, check=True, env=env,
+        [
+            *FINEGRID,
+            "makemessages",
+            "-l",
+            LANG,
+            "--no-obsolete",
+            "--no-location",
+            "--ignore",
+            "static/vendor/*",
+            "-v",
+            "0",
+        ],
+        cwd=PACKAGE,
+        check=True,
+        env=env,
     )
 
 

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REGISTRY = "https://registry.npmjs.org"
-VENDOR_DIR = Path(__file__).resolve().parent.parent / "src" / "finegrid" / "core" / "static" / "vendor"
+VENDOR_DIR = (
+    Path(__file__).resolve().parent.parent / "src" / "finegrid" / "core" / "static" / "vendor"
+)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,9 @@ def check() -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="verify files on disk, no network")
     args = parser.parse_args()
     if args.check:

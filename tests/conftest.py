@@ -62,19 +62,65 @@ def _fresh_point_index() -> None:
 
 @pytest.fixture
 def net(db: Any) -> Net:
-    s = services.grid_create(code="S", name="大丰街道", level=Level.STREET, boundary=box(104.0, 30.0, 104.04, 30.02))
-    c1 = services.grid_create(code="C1", name="锦丰社区", level=Level.COMMUNITY, parent=s, boundary=box(104.0, 30.0, 104.02, 30.02))
-    c2 = services.grid_create(code="C2", name="高堆社区", level=Level.COMMUNITY, parent=s, boundary=box(104.02, 30.0, 104.04, 30.02))
-    g1 = services.grid_create(code="G1", name="锦丰第1网格", level=Level.GRID, parent=c1, boundary=box(104.0, 30.0, 104.02, 30.02))
-    g2 = services.grid_create(code="G2", name="高堆第1网格", level=Level.GRID, parent=c2, boundary=box(104.02, 30.0, 104.04, 30.02))
-    m1 = services.grid_create(code="M1", name="锦丰1-1微网格", level=Level.MICRO, parent=g1, boundary=box(104.0, 30.0, 104.01, 30.02))
-    m2 = services.grid_create(code="M2", name="锦丰1-2微网格", level=Level.MICRO, parent=g1, boundary=box(104.01, 30.0, 104.02, 30.02))
-    m3 = services.grid_create(code="M3", name="高堆1-1微网格", level=Level.MICRO, parent=g2, boundary=box(104.02, 30.0, 104.04, 30.02))
+    s = services.grid_create(
+        code="S", name="大丰街道", level=Level.STREET, boundary=box(104.0, 30.0, 104.04, 30.02)
+    )
+    c1 = services.grid_create(
+        code="C1",
+        name="锦丰社区",
+        level=Level.COMMUNITY,
+        parent=s,
+        boundary=box(104.0, 30.0, 104.02, 30.02),
+    )
+    c2 = services.grid_create(
+        code="C2",
+        name="高堆社区",
+        level=Level.COMMUNITY,
+        parent=s,
+        boundary=box(104.02, 30.0, 104.04, 30.02),
+    )
+    g1 = services.grid_create(
+        code="G1",
+        name="锦丰第1网格",
+        level=Level.GRID,
+        parent=c1,
+        boundary=box(104.0, 30.0, 104.02, 30.02),
+    )
+    g2 = services.grid_create(
+        code="G2",
+        name="高堆第1网格",
+        level=Level.GRID,
+        parent=c2,
+        boundary=box(104.02, 30.0, 104.04, 30.02),
+    )
+    m1 = services.grid_create(
+        code="M1",
+        name="锦丰1-1微网格",
+        level=Level.MICRO,
+        parent=g1,
+        boundary=box(104.0, 30.0, 104.01, 30.02),
+    )
+    m2 = services.grid_create(
+        code="M2",
+        name="锦丰1-2微网格",
+        level=Level.MICRO,
+        parent=g1,
+        boundary=box(104.01, 30.0, 104.02, 30.02),
+    )
+    m3 = services.grid_create(
+        code="M3",
+        name="高堆1-1微网格",
+        level=Level.MICRO,
+        parent=g2,
+        boundary=box(104.02, 30.0, 104.04, 30.02),
+    )
     return Net(s, c1, c2, g1, g2, m1, m2, m3)
 
 
 def _person(username: str, role: str, grid: Grid, name: str) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, display_name=name, phone="13800000000")
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, display_name=name, phone="13800000000"
+    )
     RoleAssignment.objects.create(user=user, role=role, grid=grid)
     return user
 

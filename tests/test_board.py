@@ -10,7 +10,9 @@ from finegrid.grids.models import Duty
 from tests.conftest import Net, client_for
 
 
-def test_the_public_board_shows_the_grid_people_and_phones_without_login(net: Net, worker: User, gridhead: User) -> None:
+def test_the_public_board_shows_the_grid_people_and_phones_without_login(
+    net: Net, worker: User, gridhead: User
+) -> None:
     services.responsibility_assign(person=worker, duty=Duty.MICRO_WORKER, grid=net.m1)
     services.responsibility_assign(person=gridhead, duty=Duty.GRID_HEAD, grid=net.g1)
     r = client_for(None).get("/board/M1/")
@@ -35,6 +37,8 @@ def test_the_qr_code_is_an_svg_for_the_board_address(net: Net) -> None:
     assert 'xmlns="http://www.w3.org/2000/svg"' in svg  # a standalone file, printable
     # the code is the one for this board's address, and not for another grid's
     expected = io.BytesIO()
-    segno.make("http://testserver/board/M1/", error="m").save(expected, kind="svg", scale=4, border=2, title="锦丰1-1微网格")
+    segno.make("http://testserver/board/M1/", error="m").save(
+        expected, kind="svg", scale=4, border=2, title="锦丰1-1微网格"
+    )
     assert r.content == expected.getvalue()
     assert client_for(None).get("/board/M2/qr.svg").content != r.content

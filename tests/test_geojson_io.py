@@ -10,12 +10,20 @@ from tests.conftest import Net, box, client_for
 
 def _post(user: User, collection: Any, level: str = "micro") -> Any:
     return client_for(user).post(
-        f"/api/v1/grids/import?level={level}", json.dumps(collection), content_type="application/json"
+        f"/api/v1/grids/import?level={level}",
+        json.dumps(collection),
+        content_type="application/json",
     )
 
 
-def _feature(code: str, parent: str, geometry: Any, name: str = "新微网格", **props: Any) -> dict[str, Any]:
-    return {"type": "Feature", "properties": {"code": code, "name": name, "parent": parent, **props}, "geometry": geometry}
+def _feature(
+    code: str, parent: str, geometry: Any, name: str = "新微网格", **props: Any
+) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "properties": {"code": code, "name": name, "parent": parent, **props},
+        "geometry": geometry,
+    }
 
 
 def test_an_export_imports_back_unchanged(leader: User, net: Net) -> None:
@@ -45,7 +53,12 @@ def test_an_import_creates_and_redraws(leader: User, net: Net) -> None:
 
 def test_bad_features_are_each_named_and_nothing_is_written(leader: User, net: Net) -> None:
     before = (Grid.objects.count(), GridBoundary.objects.count())
-    bowtie = {"type": "Polygon", "coordinates": [[[104.02, 30.0], [104.03, 30.01], [104.03, 30.0], [104.02, 30.01], [104.02, 30.0]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[104.02, 30.0], [104.03, 30.01], [104.03, 30.0], [104.02, 30.01], [104.02, 30.0]]
+        ],
+    }
     collection = {
         "type": "FeatureCollection",
         "features": [
@@ -53,7 +66,11 @@ def test_bad_features_are_each_named_and_nothing_is_written(leader: User, net: N
             _feature("M5", "G2", bowtie),
             _feature("M6", "G2", box(104.0, 30.0, 104.005, 30.005)),  # in C1, not G2
             _feature("M4", "G2", box(104.03, 30.01, 104.035, 30.015)),  # duplicate code
-            {"type": "Feature", "properties": {"code": "M7", "parent": "G2"}, "geometry": box(104.2, 30.0, 104.3, 30.1)},
+            {
+                "type": "Feature",
+                "properties": {"code": "M7", "parent": "G2"},
+                "geometry": box(104.2, 30.0, 104.3, 30.1),
+            },
             "not a feature",
         ],
     }
@@ -72,7 +89,9 @@ def test_bad_features_are_each_named_and_nothing_is_written(leader: User, net: N
 
 
 def test_malformed_json_is_refused(leader: User, net: Net) -> None:
-    r = client_for(leader).post("/api/v1/grids/import", "{not json", content_type="application/json")
+    r = client_for(leader).post(
+        "/api/v1/grids/import", "{not json", content_type="application/json"
+    )
     assert r.status_code == 422
     assert r.json()["field"] == "body"
     r = _post(leader, {"type": "Feature"})
@@ -81,7 +100,13 @@ def test_malformed_json_is_refused(leader: User, net: Net) -> None:
 
 
 def test_a_worker_may_not_import(worker: User, net: Net) -> None:
-    r = _post(worker, {"type": "FeatureCollection", "features": [_feature("M9", "G1", box(104.0, 30.0, 104.001, 30.001))]})
+    r = _post(
+        worker,
+        {
+            "type": "FeatureCollection",
+            "features": [_feature("M9", "G1", box(104.0, 30.0, 104.001, 30.001))],
+        },
+    )
     assert r.status_code == 403
     assert not Grid.objects.filter(code="M9").exists()
 

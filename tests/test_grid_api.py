@@ -46,7 +46,10 @@ def test_the_list_uses_a_constant_number_of_queries(leader: User, net: Net) -> N
     services.grid_redraw(grid=net.m3, boundary=box(104.03, 30.0, 104.04, 30.02))
     for i in range(20):
         services.grid_create(
-            code=f"X{i:02d}", name=f"新{i}", level=Level.MICRO, parent=net.g2,
+            code=f"X{i:02d}",
+            name=f"新{i}",
+            level=Level.MICRO,
+            parent=net.g2,
             boundary=box(104.02 + i * 0.0005, 30.0, 104.0205 + i * 0.0005, 30.001),
         )
     with CaptureQueriesContext(connection) as large:
@@ -60,7 +63,9 @@ def test_it_refuses_a_bad_limit_naming_the_field(leader: User) -> None:
     assert r.json()["field"] == "limit"
 
 
-def test_the_detail_shows_boundary_parent_counts_and_people(leader: User, worker: User, net: Net) -> None:
+def test_the_detail_shows_boundary_parent_counts_and_people(
+    leader: User, worker: User, net: Net
+) -> None:
     services.responsibility_assign(person=worker, duty="micro_worker", grid=net.m1)
     body = client_for(leader).get("/api/v1/grids/G1").json()
     assert body["parent"] == "C1"
@@ -69,7 +74,12 @@ def test_the_detail_shows_boundary_parent_counts_and_people(leader: User, worker
     assert [a["code"] for a in body["ancestors"]] == ["S", "C1"]
     m1 = client_for(leader).get("/api/v1/grids/M1").json()
     assert m1["responsible"] == [
-        {"name": "蔡如欣", "duty": "micro_worker", "duty_label": m1["responsible"][0]["duty_label"], "phone": "13800000000"}
+        {
+            "name": "蔡如欣",
+            "duty": "micro_worker",
+            "duty_label": m1["responsible"][0]["duty_label"],
+            "phone": "13800000000",
+        }
     ]
 
 
@@ -98,7 +108,11 @@ def test_anonymous_callers_are_refused(net: Net) -> None:
 
 def test_a_token_from_the_token_endpoint_authenticates(worker: User) -> None:
     c = client_for(None)
-    r = c.post("/api/v1/auth/token", json.dumps({"username": "worker", "password": PASSWORD}), content_type="application/json")
+    r = c.post(
+        "/api/v1/auth/token",
+        json.dumps({"username": "worker", "password": PASSWORD}),
+        content_type="application/json",
+    )
     assert r.status_code == 201
     token = r.json()["token"]
     assert ApiToken.objects.filter(user=worker).count() == 1
@@ -109,7 +123,11 @@ def test_a_token_from_the_token_endpoint_authenticates(worker: User) -> None:
 
 
 def test_a_wrong_password_gets_no_token(worker: User) -> None:
-    r = client_for(None).post("/api/v1/auth/token", json.dumps({"username": "worker", "password": "x"}), content_type="application/json")
+    r = client_for(None).post(
+        "/api/v1/auth/token",
+        json.dumps({"username": "worker", "password": "x"}),
+        content_type="application/json",
+    )
     assert r.status_code == 401
     assert r.json()["field"] == "password"
     assert ApiToken.objects.count() == 0
@@ -122,12 +140,19 @@ def test_a_forged_token_is_refused(worker: User) -> None:
 
 def test_the_openapi_document_lists_the_grid_endpoints(net: Net) -> None:
     doc = client_for(None).get("/api/v1/openapi.json").json()
-    assert {"/api/v1/grids", "/api/v1/grids/locate", "/api/v1/grids/{code}", "/api/v1/auth/token"} <= set(doc["paths"])
+    assert {
+        "/api/v1/grids",
+        "/api/v1/grids/locate",
+        "/api/v1/grids/{code}",
+        "/api/v1/auth/token",
+    } <= set(doc["paths"])
 
 
 @pytest.mark.parametrize("level", ["community", "micro"])
 def test_the_map_layer_is_scoped(level: str, worker: User, leader: User) -> None:
     mine = client_for(worker).get(f"/api/v1/grids/layer?level={level}").json()
     everyone = client_for(leader).get(f"/api/v1/grids/layer?level={level}").json()
-    assert [f["properties"]["code"] for f in mine["features"]] == (["M1"] if level == "micro" else [])
+    assert [f["properties"]["code"] for f in mine["features"]] == (
+        ["M1"] if level == "micro" else []
+    )
     assert len(everyone["features"]) == (3 if level == "micro" else 2)

@@ -13,7 +13,9 @@ from tests.conftest import Net, box
 def _refused(net: Net, **kwargs: Any) -> InvalidInput:
     grids, versions = Grid.objects.count(), GridBoundary.objects.count()
     with pytest.raises(InvalidInput) as caught:
-        services.grid_create(**{"code": "NEW", "name": "新网格", "level": Level.MICRO, "parent": net.g1, **kwargs})
+        services.grid_create(
+            **{"code": "NEW", "name": "新网格", "level": Level.MICRO, "parent": net.g1, **kwargs}
+        )
     assert Grid.objects.count() == grids
     assert GridBoundary.objects.count() == versions
     return caught.value
@@ -34,7 +36,12 @@ def test_everything_under_a_community_is_one_prefix_query(net: Net) -> None:
 
 
 def test_it_refuses_a_self_intersecting_polygon(net: Net) -> None:
-    bowtie = {"type": "Polygon", "coordinates": [[[104.0, 30.0], [104.01, 30.01], [104.01, 30.0], [104.0, 30.01], [104.0, 30.0]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[104.0, 30.0], [104.01, 30.01], [104.01, 30.0], [104.0, 30.01], [104.0, 30.0]]
+        ],
+    }
     err = _refused(net, boundary=bowtie)
     assert err.problems[0].field == "geometry"
     assert "intersects itself" in err.as_dict()["message_en"]
@@ -47,7 +54,9 @@ def test_it_refuses_a_micro_grid_outside_its_parent(net: Net) -> None:
 
 def test_it_refuses_an_overlap_with_a_sibling(net: Net) -> None:
     err = _refused(net, boundary=box(104.005, 30.0, 104.015, 30.01))
-    assert any("overlaps" in p["message_en"] and "M1" in p["message_en"] for p in err.as_dict()["errors"])
+    assert any(
+        "overlaps" in p["message_en"] and "M1" in p["message_en"] for p in err.as_dict()["errors"]
+    )
 
 
 def test_it_accepts_a_sliver_overlap_within_tolerance(net: Net) -> None:
@@ -75,7 +84,12 @@ def test_it_refuses_coordinates_out_of_range(net: Net) -> None:
 
 @pytest.mark.parametrize(
     "boundary",
-    [None, {"type": "Point", "coordinates": [104, 30]}, {"type": "Polygon", "coordinates": [[1, 2]]}, "nonsense"],
+    [
+        None,
+        {"type": "Point", "coordinates": [104, 30]},
+        {"type": "Polygon", "coordinates": [[1, 2]]},
+        "nonsense",
+    ],
 )
 def test_it_refuses_malformed_geojson(net: Net, boundary: Any) -> None:
     err = _refused(net, boundary=boundary)
@@ -96,7 +110,9 @@ def test_redrawing_keeps_the_old_boundary(net: Net) -> None:
     services.grid_redraw(grid=net.m3, boundary=box(104.02, 30.0, 104.03, 30.02), note="拆分")
     net.m3.refresh_from_db()
     assert net.m3.boundary_version == 2
-    versions = list(GridBoundary.objects.filter(grid=net.m3).order_by("version").values_list("version", "note"))
+    versions = list(
+        GridBoundary.objects.filter(grid=net.m3).order_by("version").values_list("version", "note")
+    )
     assert versions == [(1, ""), (2, "拆分")]
     old = GridBoundary.objects.get(grid=net.m3, version=1).geometry
     assert max(x for x, _y in old["coordinates"][0]) == 104.04

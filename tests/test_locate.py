@@ -25,9 +25,18 @@ def test_a_point_outside_every_grid_is_404(net: Net) -> None:
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("lng=104.0", "lat"), ("lat=30.0", "lng"), ("lat=abc&lng=104", "lat"), ("lat=30&lng=", "lng"), ("lat=95&lng=104", "lat"), ("lat=30&lng=200", "lng")],
+    [
+        ("lng=104.0", "lat"),
+        ("lat=30.0", "lng"),
+        ("lat=abc&lng=104", "lat"),
+        ("lat=30&lng=", "lng"),
+        ("lat=95&lng=104", "lat"),
+        ("lat=30&lng=200", "lng"),
+    ],
 )
-def test_a_locate_call_without_good_numbers_names_the_parameter(net: Net, query: str, field: str) -> None:
+def test_a_locate_call_without_good_numbers_names_the_parameter(
+    net: Net, query: str, field: str
+) -> None:
     r = client_for(None).get(f"/api/v1/grids/locate?{query}")
     assert r.status_code == 422
     assert r.json()["field"] == field
@@ -56,6 +65,9 @@ def test_batch_lookup_matches_single_lookups(net: Net) -> None:
     lats = rng.uniform(29.99, 30.03, 500)
     lngs = rng.uniform(103.99, 104.05, 500)
     batch = selectors.locate_many(lats=lats, lngs=lngs)
-    single = [(h.code if (h := selectors.locate(lat=a, lng=b)) else None) for a, b in zip(lats, lngs, strict=True)]
+    single = [
+        (h.code if (h := selectors.locate(lat=a, lng=b)) else None)
+        for a, b in zip(lats, lngs, strict=True)
+    ]
     assert batch == single
     assert {c for c in batch} == {"M1", "M2", "M3", None}

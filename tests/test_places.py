@@ -19,9 +19,13 @@ def test_a_household_is_placed_in_the_micro_grid_holding_its_location(net: Net) 
 
 def test_a_household_in_a_building_takes_the_buildings_micro_grid(net: Net) -> None:
     estate = services.estate_create(name="锦丰新城", lat=30.01, lng=104.005)
-    building = services.building_create(name="锦丰新城5栋", estate=estate, lat=30.01, lng=104.005, units=3)
+    building = services.building_create(
+        name="锦丰新城5栋", estate=estate, lat=30.01, lng=104.005, units=3
+    )
     assert building.units.count() == 3
-    home = services.household_create(address="5栋2单元301", building=building, unit=building.units.get(number=2), room="301")
+    home = services.household_create(
+        address="5栋2单元301", building=building, unit=building.units.get(number=2), room="301"
+    )
     assert home.micro_grid == net.m1
     assert estate.micro_grid == net.m1
 
@@ -51,5 +55,7 @@ def test_a_responsibility_names_exactly_one_target(net: Net, worker) -> None:  #
     services.responsibility_assign(person=worker, duty="household_worker", household=home)
     assert Responsibility.objects.get().grid_path == net.m1.path
     with pytest.raises(InvalidInput):
-        services.responsibility_assign(person=worker, duty="micro_worker", grid=net.m1, household=home)
+        services.responsibility_assign(
+            person=worker, duty="micro_worker", grid=net.m1, household=home
+        )
     assert Responsibility.objects.count() == 1

@@ -14,7 +14,11 @@ from tests.conftest import client_for
 
 
 def test_the_same_seed_draws_the_same_street() -> None:
-    a, b, c = plan_tree(SCALES["small"], 7), plan_tree(SCALES["small"], 7), plan_tree(SCALES["small"], 8)
+    a, b, c = (
+        plan_tree(SCALES["small"], 7),
+        plan_tree(SCALES["small"], 7),
+        plan_tree(SCALES["small"], 8),
+    )
     assert [(s.code, s.name) for s, _ in a.specs] == [(s.code, s.name) for s, _ in b.specs]
     assert all(ga.equals(gb) for (_, ga), (_, gb) in zip(a.specs, b.specs, strict=True))
     assert not all(ga.equals(gc) for (_, ga), (_, gc) in zip(a.specs, c.specs, strict=True))
@@ -45,7 +49,13 @@ def test_generated_children_nest_in_their_parent_and_siblings_do_not_overlap() -
                     assert not geo.overlaps_beyond_tolerance(g, siblings[j])
         # and together they cover the parent (a tessellation, no holes)
     street = next(g for s, g in plan.specs if s.level == Level.STREET)
-    micro_union = shapely.union_all([g for s, g in plan.specs if s.level == Level.MICRO or (s.level == Level.GRID and s.kind == Kind.DEDICATED)])
+    micro_union = shapely.union_all(
+        [
+            g
+            for s, g in plan.specs
+            if s.level == Level.MICRO or (s.level == Level.GRID and s.kind == Kind.DEDICATED)
+        ]
+    )
     assert abs(micro_union.area - street.area) / street.area < 1e-6
 
 
@@ -53,16 +63,26 @@ def test_seed_small_stores_a_working_community(db: None) -> None:
     call_command("seed", scale="small", seed=1)
     assert Grid.objects.filter(level=Level.COMMUNITY).count() == 1
     assert Household.objects.count() == SCALES["small"].households
-    assert RoleAssignment.objects.filter(role=Role.MICRO_WORKER).count() == SCALES["small"].micro_workers
+    assert (
+        RoleAssignment.objects.filter(role=Role.MICRO_WORKER).count()
+        == SCALES["small"].micro_workers
+    )
     # every regular micro-grid has a named worker; every grid its three heads
     micro = Grid.objects.filter(level=Level.MICRO, kind=Kind.REGULAR)
-    staffed = set(Responsibility.objects.filter(duty=Duty.MICRO_WORKER).values_list("grid_id", flat=True))
+    staffed = set(
+        Responsibility.objects.filter(duty=Duty.MICRO_WORKER).values_list("grid_id", flat=True)
+    )
     assert set(micro.values_list("id", flat=True)) <= staffed
     for duty in (Duty.PARTY_SERVICE_HEAD, Duty.SAFETY_HEAD, Duty.CIVILITY_HEAD, Duty.GRID_HEAD):
-        assert Responsibility.objects.filter(duty=duty).count() == Grid.objects.filter(level=Level.GRID, kind=Kind.REGULAR).count()
+        assert (
+            Responsibility.objects.filter(duty=duty).count()
+            == Grid.objects.filter(level=Level.GRID, kind=Kind.REGULAR).count()
+        )
     # every household lies inside the boundary of its micro-grid
     for home in Household.objects.select_related("micro_grid")[:200]:
-        assert shape(home.micro_grid.boundary).buffer(1e-5).contains(shapely.Point(home.lng, home.lat))
+        assert (
+            shape(home.micro_grid.boundary).buffer(1e-5).contains(shapely.Point(home.lng, home.lat))
+        )
 
 
 def test_the_demo_accounts_see_what_their_role_allows(db: None) -> None:

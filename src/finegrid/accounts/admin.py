@@ -12,7 +12,10 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("finegrid", {"fields": ("display_name", "phone")}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("finegrid", {"fields": ("display_name", "phone")}),
+    )
     list_display = ["username", "display_name", "phone", "is_staff"]
     search_fields = ["username", "display_name", "phone"]
     inlines = [RoleAssignmentInline]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -51,7 +51,7 @@ def _minimal(prefixes: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def scope_for(user: User | object, roles: frozenset[str] | None = None) -> Scope:
+def scope_for(user: Any, roles: frozenset[str] | None = None) -> Scope:
     """The subtrees ``user`` may see, optionally counting only assignments of ``roles``."""
     if not getattr(user, "is_authenticated", False):
         return Scope(())

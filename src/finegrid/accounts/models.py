@@ -25,7 +25,8 @@ class Role(models.TextChoices):
 
 
 # Roles whose assignment lets the holder see everything under the assigned grid. Residents and
-# merchants are placed in a grid too, but that place is where they live or trade, not a jurisdiction.
+# merchants are placed in a grid too, but that place is where they live or trade, not a
+# jurisdiction.
 JURISDICTION_ROLES = frozenset(
     {
         Role.STREET_LEADER,

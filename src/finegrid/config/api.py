@@ -60,7 +60,9 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
+    return api.create_response(
+        request, {"code": "error", "message": str(exc)}, status=exc.status_code
+    )
 
 
 api.add_router("/auth", auth_router)

@@ -9,6 +9,7 @@ import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.contrib.auth.hashers import make_password
@@ -109,16 +110,24 @@ def plan_tree(scale: Scale, seed: int) -> Plan:
     relax = 0 if scale.streets > 1 else 1
     street_cells = split(area, scale.streets, nrng, relax=relax) if scale.streets > 1 else [area]
     communities_per = distribute(scale.communities, scale.streets, rng)
-    ded_c = distribute(scale.dedicated_under_community, scale.communities, rng) if scale.dedicated_under_community else [0] * scale.communities
+    ded_c = (
+        distribute(scale.dedicated_under_community, scale.communities, rng)
+        if scale.dedicated_under_community
+        else [0] * scale.communities
+    )
     grids_per = distribute(scale.grids, scale.communities, rng)
-    ded_g = distribute(scale.dedicated_under_grid, scale.grids, rng) if scale.dedicated_under_grid else [0] * scale.grids
+    ded_g = (
+        distribute(scale.dedicated_under_grid, scale.grids, rng)
+        if scale.dedicated_under_grid
+        else [0] * scale.grids
+    )
     micros_per = distribute(scale.micros, scale.grids, rng)
     # distribute() gives every part at least one; dedicated counts may be zero per parent.
     if scale.dedicated_under_community:
         ded_c = _sparse(scale.dedicated_under_community, scale.communities, rng)
         ded_g = _sparse(scale.dedicated_under_grid, scale.grids, rng)
     c_serial = g_serial = d_serial = 0
-    levels: dict[str, list[tuple[GridSpec, BaseGeometry]]] = {l: [] for l in Level.values}
+    levels: dict[str, list[tuple[GridSpec, BaseGeometry]]] = {lv: [] for lv in Level.values}
     for s_index, s_geom in enumerate(street_cells):
         s_code = STREET_CODE if scale.streets == 1 else f"5101{s_index + 1:05d}"
         s_name = "大丰街道" if scale.streets == 1 else f"第{s_index + 1}街道"
@@ -127,9 +136,15 @@ def plan_tree(scale: Scale, seed: int) -> Plan:
         comm_cells = split(s_geom, n_comm, nrng, relax=relax)
         for c_local, c_geom in enumerate(comm_cells):
             c_code = f"{s_code}{c_local + 1:03d}"
-            short = names.COMMUNITIES[c_serial] if c_serial < len(names.COMMUNITIES) else f"第{c_serial + 1}"
+            short = (
+                names.COMMUNITIES[c_serial]
+                if c_serial < len(names.COMMUNITIES)
+                else f"第{c_serial + 1}"
+            )
             plan.community_names[c_code] = short
-            levels[Level.COMMUNITY].append((GridSpec(c_code, f"{short}社区", Level.COMMUNITY, s_code), c_geom))
+            levels[Level.COMMUNITY].append(
+                (GridSpec(c_code, f"{short}社区", Level.COMMUNITY, s_code), c_geom)
+            )
             n_grid, n_ded = grids_per[c_serial], ded_c[c_serial]
             cells = split(c_geom, n_grid + n_ded, nrng, relax=relax)
             plan.grids_of[c_code] = []
@@ -137,12 +152,19 @@ def plan_tree(scale: Scale, seed: int) -> Plan:
                 kind, label = _dedicated(rng, d_serial)
                 d_serial += 1
                 levels[Level.GRID].append(
-                    (GridSpec(f"{c_code}Z{k + 1:02d}", label, Level.GRID, c_code, Kind.DEDICATED, kind), cell)
+                    (
+                        GridSpec(
+                            f"{c_code}Z{k + 1:02d}", label, Level.GRID, c_code, Kind.DEDICATED, kind
+                        ),
+                        cell,
+                    )
                 )
             for g_local, g_geom in enumerate(cells[:n_grid]):
                 g_code = f"{c_code}{g_local + 1:02d}"
                 plan.grids_of[c_code].append(g_code)
-                levels[Level.GRID].append((GridSpec(g_code, f"{short}第{g_local + 1}网格", Level.GRID, c_code), g_geom))
+                levels[Level.GRID].append(
+                    (GridSpec(g_code, f"{short}第{g_local + 1}网格", Level.GRID, c_code), g_geom)
+                )
                 n_micro, n_dm = micros_per[g_serial], ded_g[g_serial]
                 g_serial += 1
                 m_cells = split(g_geom, n_micro + n_dm, nrng, relax=relax)
@@ -151,13 +173,31 @@ def plan_tree(scale: Scale, seed: int) -> Plan:
                     kind, label = _dedicated(rng, d_serial)
                     d_serial += 1
                     levels[Level.MICRO].append(
-                        (GridSpec(f"{g_code}Z{k + 1:02d}", label, Level.MICRO, g_code, Kind.DEDICATED, kind), cell)
+                        (
+                            GridSpec(
+                                f"{g_code}Z{k + 1:02d}",
+                                label,
+                                Level.MICRO,
+                                g_code,
+                                Kind.DEDICATED,
+                                kind,
+                            ),
+                            cell,
+                        )
                     )
                 for m_local, m_geom in enumerate(m_cells[:n_micro]):
                     m_code = f"{g_code}{m_local + 1:03d}"
                     plan.micros_of[g_code].append(m_code)
                     levels[Level.MICRO].append(
-                        (GridSpec(m_code, f"{short}{g_local + 1}-{m_local + 1}微网格", Level.MICRO, g_code), m_geom)
+                        (
+                            GridSpec(
+                                m_code,
+                                f"{short}{g_local + 1}-{m_local + 1}微网格",
+                                Level.MICRO,
+                                g_code,
+                            ),
+                            m_geom,
+                        )
                     )
             c_serial += 1
     for level in Level.values:  # parents before children, one level at a time
@@ -185,7 +225,8 @@ class Staff:
         self.hash = make_password(password)
         self.users: list[User] = []
         self.roles: list[tuple[User, str, str]] = []  # user, role, grid code
-        self.duties: list[tuple[User, str, str, object]] = []  # user, duty, target kind, target key
+        # user, duty, target kind ("grid", "estate", "building"), target key
+        self.duties: list[tuple[User, str, str, Any]] = []
 
     def new(self, username: str, name: str | None = None, **extra: object) -> User:
         user = User(
@@ -201,7 +242,7 @@ class Staff:
     def role(self, user: User, role: str, grid_code: str) -> None:
         self.roles.append((user, role, grid_code))
 
-    def duty(self, user: User, duty: str, kind: str, key: object) -> None:
+    def duty(self, user: User, duty: str, kind: str, key: Any) -> None:
         self.duties.append((user, duty, kind, key))
 
 
@@ -253,7 +294,9 @@ def _people_and_places(plan: Plan, scale: Scale, seed: int, password: str) -> di
 
     all_micros = [m for ms in plan.micros_of.values() for m in ms]
     # micro-grids with a second worker, so that the total matches the scale exactly
-    doubled = set(rng.sample(all_micros, max(0, min(len(all_micros), scale.micro_workers - len(all_micros)))))
+    doubled = set(
+        rng.sample(all_micros, max(0, min(len(all_micros), scale.micro_workers - len(all_micros))))
+    )
     micro_seq = grid_seq = 0
     estates: list[Estate] = []
     estate_meta: list[tuple[str, list[str], list[User]]] = []  # micro codes it covers
@@ -311,7 +354,9 @@ def _people_and_places(plan: Plan, scale: Scale, seed: int, password: str) -> di
                 road = rng.choice(names.ROADS)
                 estates.append(
                     Estate(
-                        name=name, lat=round(point.y, 6), lng=round(point.x, 6),
+                        name=name,
+                        lat=round(point.y, 6),
+                        lng=round(point.x, 6),
                         address=f"新都区{road}{rng.randint(1, 999)}号",
                     )
                 )
@@ -334,7 +379,9 @@ def _people_and_places(plan: Plan, scale: Scale, seed: int, password: str) -> di
             estate.grid_path = grid_paths[m_code]
         Estate.objects.bulk_create(estates, batch_size=1000)
 
-        targets = distribute(scale.households, sum(len(v) for v in plan.micros_of.values()), rng, spread=0.5)
+        targets = distribute(
+            scale.households, sum(len(v) for v in plan.micros_of.values()), rng, spread=0.5
+        )
         buildings: list[Building] = []
         building_micro: list[str] = []
         plan_rows: list[tuple[int, int, int, int]] = []  # building index, units, floors, households
@@ -346,25 +393,35 @@ def _people_and_places(plan: Plan, scale: Scale, seed: int, password: str) -> di
                 t += 1
                 n_build = max(1, math.ceil(n_house / 24))
                 pts = random_points(nrng, plan.geom[m_code], n_build)
-                share = distribute(n_house, n_build, rng, spread=0.2) if n_house >= n_build else [n_house] + [0] * (n_build - 1)
+                share = (
+                    distribute(n_house, n_build, rng, spread=0.2)
+                    if n_house >= n_build
+                    else [n_house] + [0] * (n_build - 1)
+                )
                 for (x, y), h in zip(pts, share, strict=True):
                     per_estate[id(estate)] = number = per_estate.get(id(estate), 0) + 1
-                    units = 1 if h <= 12 else 2
-                    floors = max(2, min(33, math.ceil(h / (units * 2))))
+                    n_units = 1 if h <= 12 else 2
+                    floors = max(2, min(33, math.ceil(h / (n_units * 2))))
                     buildings.append(
                         Building(
-                            name=f"{estate.name}{number}栋", estate=estate, floors=floors,
-                            lat=round(float(y), 6), lng=round(float(x), 6),
-                            micro_grid_id=grid_ids[m_code], grid_path=grid_paths[m_code],
+                            name=f"{estate.name}{number}栋",
+                            estate=estate,
+                            floors=floors,
+                            lat=round(float(y), 6),
+                            lng=round(float(x), 6),
+                            micro_grid_id=grid_ids[m_code],
+                            grid_path=grid_paths[m_code],
                         )
                     )
                     building_micro.append(m_code)
-                    plan_rows.append((len(buildings) - 1, units, floors, h))
-                    staff.duty(rng.choice(members), Duty.BUILDING_COMMITTEE, "building", len(buildings) - 1)
+                    plan_rows.append((len(buildings) - 1, n_units, floors, h))
+                    staff.duty(
+                        rng.choice(members), Duty.BUILDING_COMMITTEE, "building", len(buildings) - 1
+                    )
             staff.duty(rng.choice(cadres), Duty.ESTATE_CADRE, "estate", estate)
         Building.objects.bulk_create(buildings, batch_size=2000)
         units: list[Unit] = []
-        for b_index, n_units, _floors, _h in plan_rows:
+        for b_index, n_units, _floors, _h in plan_rows:  # noqa: B007
             units.extend(Unit(building=buildings[b_index], number=n) for n in range(1, n_units + 1))
         Unit.objects.bulk_create(units, batch_size=5000)
         unit_of = {(u.building.pk, u.number): u for u in units}
@@ -379,22 +436,28 @@ def _people_and_places(plan: Plan, scale: Scale, seed: int, password: str) -> di
                 address = f"{b.name}{unit_no}单元{room}号"
                 households.append(
                     Household(
-                        name=address, address=address, building=b, unit=unit_of[(b.pk, unit_no)],
-                        room=room, lat=b.lat, lng=b.lng, micro_grid_id=b.micro_grid_id,
+                        name=address,
+                        address=address,
+                        building=b,
+                        unit=unit_of[(b.pk, unit_no)],
+                        room=room,
+                        lat=b.lat,
+                        lng=b.lng,
+                        micro_grid_id=b.micro_grid_id,
                         grid_path=b.grid_path,
                     )
                 )
         Household.objects.bulk_create(households, batch_size=5000)
 
         responsibilities = []
-        for u, duty, kind, key in staff.duties:
-            r = Responsibility(person=u, duty=duty)
+        for u, duty_name, kind, key in staff.duties:
+            r = Responsibility(person=u, duty=duty_name)
             if kind == "grid":
-                r.grid_id, r.grid_path = grid_ids[key], grid_paths[key]  # type: ignore[index]
+                r.grid_id, r.grid_path = grid_ids[key], grid_paths[key]
             elif kind == "estate":
-                r.estate, r.grid_path = key, key.grid_path  # type: ignore[attr-defined,assignment]
+                r.estate, r.grid_path = key, key.grid_path
             else:
-                b = buildings[key]  # type: ignore[index]
+                b = buildings[key]
                 r.building, r.grid_path = b, b.grid_path
             responsibilities.append(r)
         Responsibility.objects.bulk_create(responsibilities, batch_size=5000)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 
 from finegrid.accounts.api import API_AUTH
+from finegrid.accounts.models import User
 from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.grids import selectors, services
 from finegrid.grids.models import Grid, Kind, Level
@@ -111,7 +112,10 @@ def grid_locate(request: HttpRequest, lat: float, lng: float) -> dict[str, Any]:
 
 @router.get("/layer", summary="Grids of one level as GeoJSON, simplified for a zoom")
 def grid_layer(
-    request: HttpRequest, level: Level, parent: str | None = None, zoom: int = 14,
+    request: HttpRequest,
+    level: Level,
+    parent: str | None = None,
+    zoom: int = 14,
     crs: str = "wgs84",
 ) -> HttpResponse:
     if crs not in ("wgs84", "gcj02"):
@@ -133,7 +137,9 @@ class ImportOut(Schema):
     updated: int
 
 
-@router.post("/import", response=ImportOut, summary="Import a level from a GeoJSON FeatureCollection")
+@router.post(
+    "/import", response=ImportOut, summary="Import a level from a GeoJSON FeatureCollection"
+)
 def grid_import(request: HttpRequest, level: Level | None = None) -> dict[str, int]:
     import json
 
@@ -142,7 +148,8 @@ def grid_import(request: HttpRequest, level: Level | None = None) -> dict[str, i
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput(Problem(_("The body is not valid JSON."), field="body")) from None
     access_grid_edit(request.user, collection)
-    report = services.grids_import_geojson(collection=collection, level=level, actor=request.user)
+    actor = request.user if isinstance(request.user, User) else None
+    report = services.grids_import_geojson(collection=collection, level=level, actor=actor)
     return {"created": report.created, "updated": report.updated}
 
 

@@ -99,7 +99,9 @@ def to_geojson(geom: BaseGeometry, precision: int = 6) -> dict[str, Any]:
 def same_shape(a: dict[str, Any] | None, b: dict[str, Any]) -> bool:
     if a is None:
         return False
-    return bool(shapely.equals_exact(shapely.normalize(shape(a)), shapely.normalize(shape(b)), 1e-9))
+    return bool(
+        shapely.equals_exact(shapely.normalize(shape(a)), shapely.normalize(shape(b)), 1e-9)
+    )
 
 
 def _listify(obj: Any) -> Any:

@@ -130,6 +130,9 @@ class GeoIndexState(models.Model):
     class Meta:
         verbose_name = _("geo index state")
 
+    def __str__(self) -> str:
+        return f"generation {self.generation}"
+
 
 class PlaceBase(BaseModel):
     name = models.CharField(_("name"), max_length=100)

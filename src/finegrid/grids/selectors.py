@@ -34,7 +34,7 @@ def _leaf_rows() -> list[geo.GridRow]:
         .order_by("id")
         .values_list("id", "code", "path", "boundary")
     )
-    return [geo.GridRow(*r) for r in rows]
+    return [geo.GridRow(id=pk, code=code, path=path, geometry=b) for pk, code, path, b in rows if b]
 
 
 def _generation() -> int:
@@ -169,6 +169,7 @@ def responsibilities_for(grids: list[Grid]) -> dict[int, list[Responsibility]]:
 
 # --- map layers -----------------------------------------------------------------------------
 
+
 # Simplification per zoom: about a third of a screen pixel, so shapes look exact but carry
 # far fewer vertices at street-wide zooms.
 def simplify_tolerance(zoom: int) -> float:
@@ -176,10 +177,14 @@ def simplify_tolerance(zoom: int) -> float:
     return metres_per_pixel / 3 / geo.METRES_PER_DEGREE
 
 
-def map_layer(*, user: Any, level: str, parent: str | None, zoom: int, crs: str = "wgs84") -> dict[str, Any]:
+def map_layer(
+    *, user: Any, level: str, parent: str | None, zoom: int, crs: str = "wgs84"
+) -> dict[str, Any]:
     """A FeatureCollection of the grids of one level (under ``parent``), simplified for ``zoom``."""
-    qs = grid_list(user=user, parent=parent).filter(level=level) if parent else grid_list(
-        user=user, level=level
+    qs = (
+        grid_list(user=user, parent=parent).filter(level=level)
+        if parent
+        else grid_list(user=user, level=level)
     )
     generation = _generation()
     scope = scope_for(user)
@@ -191,7 +196,15 @@ def map_layer(*, user: Any, level: str, parent: str | None, zoom: int, crs: str 
     tol = simplify_tolerance(zoom)
     features = []
     rows = qs.values_list(
-        "id", "code", "name", "level", "kind", "dedicated_type", "boundary", "center_lat", "center_lng"
+        "id",
+        "code",
+        "name",
+        "level",
+        "kind",
+        "dedicated_type",
+        "boundary",
+        "center_lat",
+        "center_lng",
     )
     for pk, code, name, lvl, kind, dtype, boundary, clat, clng in rows:
         if not boundary:

@@ -179,7 +179,9 @@ def grid_create(
     dedicated_type: str = "",
     actor: User | None = None,
 ) -> Grid:
-    spec = GridSpec(code, name, level, parent.code if parent else None, kind, dedicated_type, boundary)
+    spec = GridSpec(
+        code, name, level, parent.code if parent else None, kind, dedicated_type, boundary
+    )
     if Grid.objects.filter(code=code).exists():
         raise InvalidInput(Problem(_("A grid with this code already exists."), field="code"))
     problems, geom = _check_spec(spec, parent=parent, existing=None, row=None)
@@ -195,8 +197,13 @@ def grid_create(
 def grid_redraw(*, grid: Grid, boundary: Any, actor: User | None = None, note: str = "") -> Grid:
     """A new boundary version; the old one stays in :class:`GridBoundary`."""
     spec = GridSpec(
-        grid.code, grid.name, grid.level, grid.parent.code if grid.parent else None,
-        grid.kind, grid.dedicated_type, boundary,
+        grid.code,
+        grid.name,
+        grid.level,
+        grid.parent.code if grid.parent else None,
+        grid.kind,
+        grid.dedicated_type,
+        boundary,
     )
     problems, geom = _check_spec(spec, parent=grid.parent, existing=grid, row=None)
     if problems:
@@ -207,7 +214,9 @@ def grid_redraw(*, grid: Grid, boundary: Any, actor: User | None = None, note: s
     return grid
 
 
-def _feature_spec(feature: Any, index: int, level: str | None) -> tuple[GridSpec | None, list[Problem]]:
+def _feature_spec(
+    feature: Any, index: int, level: str | None
+) -> tuple[GridSpec | None, list[Problem]]:
     row = index + 1
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return None, [Problem(_("Not a GeoJSON Feature."), field="type", row=row)]
@@ -225,7 +234,9 @@ def _feature_spec(feature: Any, index: int, level: str | None) -> tuple[GridSpec
     )
     problems: list[Problem] = []
     if level and spec.level != level:
-        problems.append(Problem(_("This feature is not of the level being imported."), field="level", row=row))
+        problems.append(
+            Problem(_("This feature is not of the level being imported."), field="level", row=row)
+        )
     return spec, problems
 
 
@@ -321,9 +332,15 @@ def grids_bulk_create(*, specs: Iterable[tuple[GridSpec, BaseGeometry]], batch: 
             parent_id, ppath, pdepth = by_code[spec.parent_code]
             path, depth = ppath, pdepth + 1
         grid = Grid(
-            code=spec.code, name=spec.name, level=spec.level, kind=spec.kind,
-            dedicated_type=spec.dedicated_type, parent_id=parent_id,
-            path=path + spec.code + "/", depth=depth, boundary_version=1,
+            code=spec.code,
+            name=spec.name,
+            level=spec.level,
+            kind=spec.kind,
+            dedicated_type=spec.dedicated_type,
+            parent_id=parent_id,
+            path=path + spec.code + "/",
+            depth=depth,
+            boundary_version=1,
         )
         _set_geometry(grid, geom)
         pending.append(grid)
@@ -354,8 +371,12 @@ def _place_grid(*, lat: float | None, lng: float | None, micro_grid: Grid | None
 
 @transaction.atomic
 def estate_create(
-    *, name: str, lat: float | None = None, lng: float | None = None,
-    micro_grid: Grid | None = None, address: str = "",
+    *,
+    name: str,
+    lat: float | None = None,
+    lng: float | None = None,
+    micro_grid: Grid | None = None,
+    address: str = "",
 ) -> Estate:
     grid = _place_grid(lat=lat, lng=lng, micro_grid=micro_grid)
     return Estate.objects.create(
@@ -365,12 +386,23 @@ def estate_create(
 
 @transaction.atomic
 def building_create(
-    *, name: str, estate: Estate | None = None, lat: float | None = None,
-    lng: float | None = None, micro_grid: Grid | None = None, floors: int = 6, units: int = 1,
+    *,
+    name: str,
+    estate: Estate | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+    micro_grid: Grid | None = None,
+    floors: int = 6,
+    units: int = 1,
 ) -> Building:
     grid = _place_grid(lat=lat, lng=lng, micro_grid=micro_grid)
     building = Building.objects.create(
-        name=name, estate=estate, lat=lat, lng=lng, micro_grid=grid, grid_path=grid.path,
+        name=name,
+        estate=estate,
+        lat=lat,
+        lng=lng,
+        micro_grid=grid,
+        grid_path=grid.path,
         floors=floors,
     )
     Unit.objects.bulk_create([Unit(building=building, number=n) for n in range(1, units + 1)])
@@ -379,23 +411,41 @@ def building_create(
 
 @transaction.atomic
 def household_create(
-    *, address: str, building: Building | None = None, unit: Unit | None = None,
-    room: str = "", lat: float | None = None, lng: float | None = None,
+    *,
+    address: str,
+    building: Building | None = None,
+    unit: Unit | None = None,
+    room: str = "",
+    lat: float | None = None,
+    lng: float | None = None,
     micro_grid: Grid | None = None,
 ) -> Household:
     if micro_grid is None and lat is None and building is not None:
         micro_grid = building.micro_grid
     grid = _place_grid(lat=lat, lng=lng, micro_grid=micro_grid)
     return Household.objects.create(
-        name=address, address=address, building=building, unit=unit, room=room, lat=lat,
-        lng=lng, micro_grid=grid, grid_path=grid.path,
+        name=address,
+        address=address,
+        building=building,
+        unit=unit,
+        room=room,
+        lat=lat,
+        lng=lng,
+        micro_grid=grid,
+        grid_path=grid.path,
     )
 
 
 @transaction.atomic
 def responsibility_assign(
-    *, person: User, duty: str, grid: Grid | None = None, estate: Estate | None = None,
-    building: Building | None = None, household: Household | None = None, sort: int = 0,
+    *,
+    person: User,
+    duty: str,
+    grid: Grid | None = None,
+    estate: Estate | None = None,
+    building: Building | None = None,
+    household: Household | None = None,
+    sort: int = 0,
 ) -> Responsibility:
     targets = [t for t in (grid, estate, building, household) if t is not None]
     if len(targets) != 1:
@@ -403,6 +453,12 @@ def responsibility_assign(
     target = targets[0]
     path = target.path if isinstance(target, Grid) else target.grid_path
     return Responsibility.objects.create(
-        person=person, duty=duty, grid=grid, estate=estate, building=building,
-        household=household, grid_path=path, sort=sort,
+        person=person,
+        duty=duty,
+        grid=grid,
+        estate=estate,
+        building=building,
+        household=household,
+        grid_path=path,
+        sort=sort,
     )

@@ -76,7 +76,9 @@ def grid_map(request: HttpRequest) -> HttpResponse:
                 "name": g.name,
                 "level": g.level,
                 "dedicated": g.kind == Kind.DEDICATED,
-                "bounds": [[g.min_lat, g.min_lng], [g.max_lat, g.max_lng]] if g.min_lat is not None else None,
+                "bounds": [[g.min_lat, g.min_lng], [g.max_lat, g.max_lng]]
+                if g.min_lat is not None
+                else None,
             }
             for g in roots
         ],
@@ -85,7 +87,9 @@ def grid_map(request: HttpRequest) -> HttpResponse:
         "tile_url": settings.TILE_URL,
         "tile_crs": settings.TILE_CRS,
     }
-    return render(request, "grids/map.html", {"roots": roots, "strings": MAP_STRINGS, "map_config": config})
+    return render(
+        request, "grids/map.html", {"roots": roots, "strings": MAP_STRINGS, "map_config": config}
+    )
 
 
 def board(request: HttpRequest, code: str) -> HttpResponse:

@@ -24,7 +24,11 @@ class Command(BaseCommand):
                 "seed an empty database (delete var/finegrid.sqlite3 for the embedded one)."
             )
         started = time.perf_counter()
-        counts = seed(scale_name=opts["scale"], seed_value=opts["seed"], password=settings.DEMO_PASSWORD)
+        counts = seed(
+            scale_name=opts["scale"], seed_value=opts["seed"], password=settings.DEMO_PASSWORD
+        )
         took = time.perf_counter() - started
         summary = ", ".join(f"{k} {v:,}" for k, v in counts.items())
-        self.stdout.write(f"seeded {opts['scale']} (seed {opts['seed']}) in {took:.1f} s: {summary}")
+        self.stdout.write(
+            f"seeded {opts['scale']} (seed {opts['seed']}) in {took:.1f} s: {summary}"
+        )
