@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from finegrid.accounts.models import User
+from finegrid.grids.geo import wgs84_to_gcj02
+from tests.conftest import Net, client_for
+
+
+def test_pages_are_chinese_by_default(net: Net) -> None:
+    page = client_for(None).get("/accounts/login/").content.decode()
+    assert 'lang="zh-hans"' in page
+    assert "登录" in page
+
+
+def test_pages_switch_to_english(net: Net) -> None:
+    c = client_for(None)
+    r = c.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert r.status_code == 302
+    page = c.get("/accounts/login/").content.decode()
+    assert 'lang="en"' in page
+    assert "Log in" in page and "登录" not in page
+
+
+def test_api_errors_carry_both_languages(worker: User) -> None:
+    body = client_for(worker).get("/api/v1/grids/M2").json()
+    assert body["message"] == "您的辖区内没有这个编码的网格。"
+    assert body["message_en"] == "No grid with this code in your jurisdiction."
+
+
+def test_gcj02_shifts_chengdu_by_a_few_hundred_metres() -> None:
+    lng, lat = wgs84_to_gcj02(104.065, 30.660)
+    # Near Tianfu Square the well-known GCJ-02 offset is about 240 m east and 260 m south
+    assert abs((lng - 104.065) - 0.00247) < 0.0002
+    assert abs((lat - 30.660) + 0.00235) < 0.0002
+    assert wgs84_to_gcj02(2.35, 48.85) == (2.35, 48.85)  # outside China: unchanged
+
+
+def test_the_map_layer_can_be_drawn_for_gcj02_tiles(leader: User) -> None:
+    plain = client_for(leader).get("/api/v1/grids/layer?level=micro&zoom=18").json()
+    shifted = client_for(leader).get("/api/v1/grids/layer?level=micro&zoom=18&crs=gcj02").json()
+    x0 = plain["features"][0]["geometry"]["coordinates"][0][0][0]
+    x1 = shifted["features"][0]["geometry"]["coordinates"][0][0][0]
+    assert 0.001 < x1 - x0 < 0.005
+    bad = client_for(leader).get("/api/v1/grids/layer?level=micro&crs=bd09")
+    assert bad.status_code == 422 and bad.json()["field"] == "crs"
