@@ -160,7 +160,7 @@ def main() -> None:
         client.token = json.loads(body)["token"]
 
         base_ms = min(client.get("/api/v1/openapi.json")[0] for _ in range(5))
-        report.figure("baseline: /api/v1/openapi.json (best of 5)", fmt(base_ms, b"") [:10] + " ms")
+        report.figure("baseline: /api/v1/openapi.json (best of 5)", f"{base_ms:.1f} ms")
         cold = drill_down(client, report, "cold")
         warm = drill_down(client, report, "warm")
         all_cold, body = client.get("/api/v1/grids/layer?level=micro&zoom=13")
