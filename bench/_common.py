@@ -12,6 +12,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,8 @@ class Report:
             "targets": self.targets,
             "notes": self.notes,
             "python": sys.version.split()[0],
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "ok": all(t["ok"] for t in self.targets),
         }
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         return out
