@@ -60,7 +60,9 @@ def _login(page: Any, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/map/")
 
 
-def test_the_leader_drills_down_from_community_to_micro_grid(browser: Any, live_server: Any, street: None) -> None:
+def test_the_leader_drills_down_from_community_to_micro_grid(
+    browser: Any, live_server: Any, street: None
+) -> None:
     page, errors = _page(browser)
     _login(page, live_server.url, "leader")
     community = Grid.objects.get(level=Level.COMMUNITY)
@@ -69,7 +71,11 @@ def test_the_leader_drills_down_from_community_to_micro_grid(browser: Any, live_
     poly.click()
     page.wait_for_selector(f'#grid-card[data-code="{community.code}"]')
     assert community.name in page.inner_text("#grid-card")
-    grid = Grid.objects.filter(parent=community, level=Level.GRID, kind="regular").order_by("code").first()
+    grid = (
+        Grid.objects.filter(parent=community, level=Level.GRID, kind="regular")
+        .order_by("code")
+        .first()
+    )
     assert grid is not None
     page.locator(f'path.grid-poly[data-code="{grid.code}"]').wait_for()
     n_grids = page.locator("path.grid-poly").count()
@@ -83,7 +89,9 @@ def test_the_leader_drills_down_from_community_to_micro_grid(browser: Any, live_
     assert errors == []
 
 
-def test_the_worker_sees_only_their_own_micro_grid(browser: Any, live_server: Any, street: None) -> None:
+def test_the_worker_sees_only_their_own_micro_grid(
+    browser: Any, live_server: Any, street: None
+) -> None:
     page, errors = _page(browser, 375, 740)
     _login(page, live_server.url, "worker")
     own = Grid.objects.get(assignments__user__username="worker")
@@ -102,7 +110,9 @@ def test_the_worker_sees_only_their_own_micro_grid(browser: Any, live_server: An
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
 
 
-def test_the_public_board_prints_its_people_and_qr_code(browser: Any, live_server: Any, street: None) -> None:
+def test_the_public_board_prints_its_people_and_qr_code(
+    browser: Any, live_server: Any, street: None
+) -> None:
     page, errors = _page(browser, 375, 740)
     micro = Grid.objects.filter(level=Level.MICRO, kind="regular").order_by("code").first()
     assert micro is not None

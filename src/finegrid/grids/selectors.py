@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
 
-from finegrid.accounts.jurisdiction import scope_for
+from finegrid.accounts.jurisdiction import Scope, scope_for
 from finegrid.core.errors import NotFound
 from finegrid.grids import geo
 from finegrid.grids.models import (
@@ -235,10 +235,16 @@ def map_layer(
     return out
 
 
-def grids_export(*, user: Any, level: str, parent: str | None = None) -> dict[str, Any]:
+def grids_export(
+    *, user: Any, level: str, parent: str | None = None, scope: Scope | None = None
+) -> dict[str, Any]:
     """A level as a FeatureCollection that round-trips through :func:`grids_import_geojson`
-    (and through QGIS: flat properties, WGS-84, RFC 7946)."""
-    qs = grid_list(user=user, level=level, parent=parent).select_related("parent")
+    (and through QGIS: flat properties, WGS-84, RFC 7946). ``scope`` overrides the user's, for
+    the command line."""
+    qs = (scope or scope_for(user)).filter(Grid.objects.filter(level=level))
+    if parent:
+        qs = qs.filter(parent__code=parent)
+    qs = qs.select_related("parent").order_by("path")
     features = [
         {
             "type": "Feature",
