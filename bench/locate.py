@@ -121,8 +121,8 @@ def bench_single(report: _common.Report, tree: shapely.STRtree, codes: list[str]
         ratio <= SINGLE_TARGET_RATIO,
     )
     p_idx, g_idx = tree.query(shapely.points(np.column_stack([lngs, lats])), predicate="within")
-    ok = answers == codes_of(first_hits(p_idx, g_idx, len(pairs)), codes)
-    report.target(f"single: service = raw on {len(pairs):,} points", _same(ok), "equal", ok)
+    same = agreement(answers, p_idx, g_idx, codes)
+    report.target(f"single: service = raw on {len(pairs):,} points", same, "equal", same == "equal")
 
 
 def bench_batch(report: _common.Report, tree: shapely.STRtree, codes: list[str]) -> None:
@@ -150,12 +150,33 @@ def bench_batch(report: _common.Report, tree: shapely.STRtree, codes: list[str])
         f"≥ {BATCH_TARGET_PER_S:,} points/s",
         rate >= BATCH_TARGET_PER_S,
     )
-    ok = found == codes_of(first_hits(p_idx, g_idx, BATCH_POINTS), codes)
-    report.target(f"batch: service = raw on {BATCH_POINTS:,} points", _same(ok), "equal", ok)
+    same = agreement(found, p_idx, g_idx, codes)
+    report.target(
+        f"batch: service = raw on {BATCH_POINTS:,} points", same, "equal", same == "equal"
+    )
+    if same != "equal":
+        report.note(
+            "Where a point lies in more than one micro-grid, locate() answers the lowest index "
+            "(hits.min()) but PointIndex.find_many keeps the first hit in STRtree order, which "
+            "is not sorted by geometry index: single and batch answers then disagree."
+        )
 
 
-def _same(ok: bool) -> str:
-    return "equal" if ok else "DIFFERENT"
+def agreement(
+    found: list[str | None], p_idx: np.ndarray, g_idx: np.ndarray, codes: list[str]
+) -> str:
+    """'equal', or how many answers differ from the raw tree's lowest-index hit and how many of
+    those points lie in more than one micro-grid (where boundaries overlap within tolerance)."""
+    expected = codes_of(first_hits(p_idx, g_idx, len(found)), codes)
+    differ = [i for i, (a, b) in enumerate(zip(found, expected, strict=True)) if a != b]
+    if not differ:
+        return "equal"
+    hits = np.bincount(p_idx, minlength=len(found))
+    in_overlap = int((hits[differ] > 1).sum())
+    return (
+        f"{len(differ):,} differ ({in_overlap:,} of them inside >1 micro-grid; "
+        f"{int((hits > 1).sum()):,} such points in the sample)"
+    )
 
 
 def main() -> None:

@@ -119,29 +119,79 @@ def query_counts() -> tuple[int, int]:
     return out[0], out[1]
 
 
-def drill_down(client: Client, report: _common.Report, phase: str) -> float:
+WARM_REPEAT = 5
+
+
+def timed_get(client: Client, path: str, repeat: int) -> tuple[float, bytes]:
+    """The first answer's time, or the best of ``repeat`` when warm (others share the machine)."""
+    ms, body = client.get(path)
+    for _ in range(repeat - 1):
+        ms = min(ms, client.get(path)[0])
+    return ms, body
+
+
+def drill_down(client: Client, report: _common.Report, phase: str, repeat: int = 1) -> float:
     """The requests that show the whole street and open one community and one grid."""
+    label = phase if repeat == 1 else f"{phase} (best of {repeat})"
     total = 0.0
-    ms, body = client.get("/api/v1/grids/layer?level=community&zoom=13")
+    ms, body = timed_get(client, "/api/v1/grids/layer?level=community&zoom=13", repeat)
     total += ms
     features = json.loads(body)["features"]
-    report.figure(f"{phase}: communities layer ({len(features)} polygons)", fmt(ms, body))
+    report.figure(f"{label}: communities layer ({len(features)} polygons)", fmt(ms, body))
     community = features[0]["properties"]["code"]
-    ms, body = client.get(f"/api/v1/grids/layer?level=grid&parent={community}&zoom=14")
+    path = f"/api/v1/grids/layer?level=grid&parent={community}&zoom=14"
+    ms, body = timed_get(client, path, repeat)
     total += ms
     features = json.loads(body)["features"]
-    report.figure(f"{phase}: grids of {community} ({len(features)} polygons)", fmt(ms, body))
+    report.figure(f"{label}: grids of {community} ({len(features)} polygons)", fmt(ms, body))
     grid = next(f["properties"]["code"] for f in features if f["properties"]["kind"] == "regular")
-    ms, body = client.get(f"/api/v1/grids/layer?level=micro&parent={grid}&zoom=16")
+    ms, body = timed_get(client, f"/api/v1/grids/layer?level=micro&parent={grid}&zoom=16", repeat)
     total += ms
     features = json.loads(body)["features"]
-    report.figure(f"{phase}: micro-grids of {grid} ({len(features)} polygons)", fmt(ms, body))
-    report.figure(f"{phase}: drill-down total (3 requests)", f"{total:.0f} ms")
+    report.figure(f"{label}: micro-grids of {grid} ({len(features)} polygons)", fmt(ms, body))
+    report.figure(f"{label}: drill-down total (3 requests)", f"{total:.0f} ms")
     return total
 
 
 def fmt(ms: float, body: bytes) -> str:
-    return f"{ms:7.1f} ms  {len(body) / 1024:8.1f} KiB"
+    return f"{ms:.1f} ms, {len(body) / 1024:.1f} KiB"
+
+
+def measure_http(client: Client, report: _common.Report) -> None:
+    _, body, status = client.request(
+        "/api/v1/auth/token", {"username": "leader", "password": PASSWORD, "name": "bench"}
+    )
+    assert status == 201, status
+    client.token = json.loads(body)["token"]
+
+    base_ms = min(client.get("/api/v1/openapi.json")[0] for _ in range(5))
+    report.figure("baseline: /api/v1/openapi.json (best of 5)", f"{base_ms:.1f} ms")
+    cold = drill_down(client, report, "cold")
+    warm = drill_down(client, report, "warm", WARM_REPEAT)
+    everything = "/api/v1/grids/layer?level=micro&zoom=13"
+    all_cold, body = client.get(everything)
+    n_all = len(json.loads(body)["features"])
+    report.figure(f"cold: all micro-grids layer ({n_all:,} polygons)", fmt(all_cold, body))
+    all_warm, body = timed_get(client, everything, WARM_REPEAT)
+    report.figure(
+        f"warm (best of {WARM_REPEAT}): all micro-grids layer ({n_all:,} polygons)",
+        fmt(all_warm, body),
+    )
+    report.figure("ratio cold drill-down / baseline request", f"{cold / base_ms:.0f}×")
+    report.figure("ratio warm drill-down / baseline request", f"{warm / base_ms:.1f}×")
+    budget = f"≤ {INTERACTIVE_BUDGET_MS:.0f} ms"
+    report.target(
+        "street map interactive (cold drill-down, 3 requests)",
+        f"{cold:.0f} ms",
+        budget,
+        cold <= INTERACTIVE_BUDGET_MS,
+    )
+    report.target(
+        "all micro-grids layer, cold",
+        f"{all_cold:.0f} ms",
+        budget,
+        all_cold <= INTERACTIVE_BUDGET_MS,
+    )
 
 
 def main() -> None:
@@ -151,45 +201,15 @@ def main() -> None:
     report.note(
         "Over HTTP to `finegrid serve` (uvicorn) on 127.0.0.1 with a Bearer token as leader. "
         "Cold: first request for that layer after the server started (empty per-process cache; "
-        "the first layer request also fills the household counts). Warm: the same again. "
-        "Baseline: /api/v1/openapi.json. Query counts: in-process test Client."
+        "the first layer request also fills the household counts). Warm: the same again, best "
+        f"of {WARM_REPEAT}. Baseline: /api/v1/openapi.json. Query counts: in-process test Client."
     )
     q10, q1000 = query_counts()
-
-    port = free_port()
-    server = start_server(port)
+    server = start_server(port := free_port())
     try:
         client = Client(f"http://127.0.0.1:{port}")
         report.figure("server start until first answer", f"{wait_ready(client, server):.1f} s")
-        _, body, status = client.request(
-            "/api/v1/auth/token", {"username": "leader", "password": PASSWORD, "name": "bench"}
-        )
-        assert status == 201, status
-        client.token = json.loads(body)["token"]
-
-        base_ms = min(client.get("/api/v1/openapi.json")[0] for _ in range(5))
-        report.figure("baseline: /api/v1/openapi.json (best of 5)", f"{base_ms:.1f} ms")
-        cold = drill_down(client, report, "cold")
-        warm = drill_down(client, report, "warm")
-        all_cold, body = client.get("/api/v1/grids/layer?level=micro&zoom=13")
-        n_all = len(json.loads(body)["features"])
-        report.figure(f"cold: all micro-grids layer ({n_all:,} polygons)", fmt(all_cold, body))
-        all_warm, body = client.get("/api/v1/grids/layer?level=micro&zoom=13")
-        report.figure(f"warm: all micro-grids layer ({n_all:,} polygons)", fmt(all_warm, body))
-        report.figure("ratio cold drill-down / baseline request", f"{cold / base_ms:.0f}×")
-        report.figure("ratio warm drill-down / baseline request", f"{warm / base_ms:.1f}×")
-        report.target(
-            "street map interactive (cold drill-down, 3 requests)",
-            f"{cold:.0f} ms",
-            f"≤ {INTERACTIVE_BUDGET_MS:.0f} ms",
-            cold <= INTERACTIVE_BUDGET_MS,
-        )
-        report.target(
-            "all micro-grids layer, cold",
-            f"{all_cold:.0f} ms",
-            f"≤ {INTERACTIVE_BUDGET_MS:.0f} ms",
-            all_cold <= INTERACTIVE_BUDGET_MS,
-        )
+        measure_http(client, report)
     finally:
         server.terminate()
         try:

@@ -72,7 +72,7 @@ def load_results() -> list[dict[str, Any]]:
     return out
 
 
-def render(results: list[dict[str, Any]], failed: list[str]) -> str:
+def render(results: list[dict[str, Any]], failed: list[str], load: str) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmarks",
@@ -85,6 +85,8 @@ def render(results: list[dict[str, Any]], failed: list[str]) -> str:
         f"- **Date:** {now}",
         f"- **Machine:** {nproc()} CPUs (`nproc`), {cpu_model()}, {platform.system()} "
         f"{platform.machine()}",
+        f"- **Load average when the run began:** {load} (1, 5, 15 min; other work on the "
+        "machine makes timings noisy)",
         f"- **Python:** {platform.python_version()}",
         f"- **Database:** SQLite {sqlite3.sqlite_version} (WAL, synchronous=FULL), one file per "
         "bench under `var/bench/`",
@@ -119,9 +121,10 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown bench: {', '.join(sorted(unknown))}; known: {', '.join(BENCHES)}")
         return 2
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     failed = [name for name in BENCHES if name in names and not run_bench(name)[0]]
     results = load_results()
-    DOC.write_text(render(results, failed), encoding="utf-8")
+    DOC.write_text(render(results, failed, load), encoding="utf-8")
     print(f"wrote {DOC.relative_to(_common.ROOT)}")
     missed = [t["label"] for r in results for t in r["targets"] if not t["ok"]]
     for label in missed:

@@ -71,3 +71,14 @@ def test_batch_lookup_matches_single_lookups(net: Net) -> None:
     ]
     assert batch == single
     assert {c for c in batch} == {"M1", "M2", "M3", None}
+
+
+def test_batch_and_single_lookup_agree_where_neighbours_overlap_slightly(net: Net) -> None:
+    # M2 redrawn 0.43 m into M1 (within tolerance): points in that sliver lie in both
+    services.grid_redraw(grid=net.m2, boundary=box(104.0099955, 30.0, 104.02, 30.02))
+    lngs = np.full(400, 104.009998)
+    lats = np.linspace(30.0001, 30.0199, 400)
+    batch = selectors.locate_many(lats=lats, lngs=lngs)
+    single = [selectors.locate(lat=a, lng=b).code for a, b in zip(lats, lngs, strict=True)]  # type: ignore[union-attr]
+    assert batch == single
+    assert set(batch) == {"M1"}  # the lower index, M1, wins in both

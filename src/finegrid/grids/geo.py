@@ -150,8 +150,14 @@ class PointIndex:
         points = shapely.points(np.column_stack([lngs, lats]))
         point_idx, geom_idx = self.tree.query(points, predicate="within")
         out = np.full(len(points), -1, dtype=np.int64)
-        # reversed so that, as in find(), the lowest geometry index wins on shared edges
-        out[point_idx[::-1]] = geom_idx[::-1]
+        # A point on a shared edge (or in a sliver within tolerance) has several hits; as in
+        # find(), the lowest geometry index wins. Sort by point, then geometry, keep each
+        # point's first hit.
+        order = np.lexsort((geom_idx, point_idx))
+        point_idx, geom_idx = point_idx[order], geom_idx[order]
+        first = np.ones(len(point_idx), dtype=bool)
+        first[1:] = point_idx[1:] != point_idx[:-1]
+        out[point_idx[first]] = geom_idx[first]
         return out
 
 

@@ -15,7 +15,12 @@ def parse_addr(addr: str) -> tuple[str, int]:
 def run_server(addr: str) -> None:
     import uvicorn
 
+    from finegrid.grids.selectors import point_index_cache
+
     host, port = parse_addr(addr)
+    # Build the point index before taking requests, so no caller waits for it (seconds at city
+    # scale; milliseconds for a street).
+    point_index_cache.get()
     uvicorn.run("finegrid.config.asgi:application", host=host, port=port, log_level="warning")
 
 

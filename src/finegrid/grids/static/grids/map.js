@@ -43,7 +43,7 @@
     L.tileLayer(CFG.tile_url, { maxZoom: 19 }).addTo(map);
   }
 
-  let stack = []; // views: {parent, name, data, bounds, labelZoom}
+  let stack = []; // views: {parent, name, data, bounds}
   let childGroup = null;
   let contextGroup = null;
   let selectedCode = null;
@@ -161,7 +161,7 @@
         });
         layer.on("click", (event) => {
           L.DomEvent.stop(event);
-          open(feature.properties, layer.getBounds());
+          openGrid(feature.properties, layer.getBounds());
         });
       },
     }).addTo(map);
@@ -178,20 +178,30 @@
     renderCrumbs();
     renderList();
     upButton.disabled = stack.length <= 1;
+    mapEl.dataset.parent = view.parent || ""; // the grid whose children are drawn (for tests)
   }
 
   function fitView(view) {
     const bounds = view.bounds || (childGroup && childGroup.getBounds());
     if (!bounds || !bounds.isValid()) return;
-    view.labelZoom = map.getBoundsZoom(bounds, false, PAD);
     map.fitBounds(bounds, { padding: [PAD.x / 2, PAD.y / 2] });
     updateLabels();
   }
 
+  // A name is shown only where its polygon is wide enough on screen to hold it, so small
+  // micro-grids on a phone do not drown in overlapping labels.
   function updateLabels() {
-    const view = stack[stack.length - 1];
-    const hide = view && view.labelZoom !== undefined && map.getZoom() < view.labelZoom - 1;
-    mapEl.classList.toggle("fg-labels-hidden", Boolean(hide));
+    if (!childGroup) return;
+    childGroup.eachLayer((layer) => {
+      const label = layer.getTooltip()?.getElement();
+      if (!label || !layer.getTooltip().options.permanent) return;
+      label.classList.remove("is-hidden"); // measure it shown
+      const b = layer.getBounds();
+      const nw = map.latLngToLayerPoint(b.getNorthWest());
+      const se = map.latLngToLayerPoint(b.getSouthEast());
+      const fits = 0.8 * (se.x - nw.x) >= label.offsetWidth && se.y - nw.y >= 2 * label.offsetHeight;
+      label.classList.toggle("is-hidden", !fits);
+    });
   }
   map.on("zoomend", updateLabels);
 
@@ -210,7 +220,7 @@
   // --- navigation ----------------------------------------------------------------------------
 
   // Select a polygon and, if it has a level below, show that level inside it.
-  async function open(props, bounds, { replace = false } = {}) {
+  async function openGrid(props, bounds, { replace = false } = {}) {
     select(props.code);
     const childLevel = CHILD[props.level];
     if (!childLevel) return false;
@@ -232,7 +242,7 @@
       select(props.code);
       return;
     }
-    open(props, bounds, { replace: true });
+    openGrid(props, bounds, { replace: true });
   }
 
   function goTo(index) {
@@ -251,6 +261,7 @@
     crumbs.replaceChildren();
     stack.forEach((view, index) => {
       const item = document.createElement("li");
+      if (index > 0) item.append(el("span", { class: "fg-crumb-sep", "aria-hidden": "true" }, "›"));
       const label = index === 0 && !view.parent ? S.overview : view.name;
       if (index === stack.length - 1) {
         const span = document.createElement("span");
@@ -291,7 +302,7 @@
       button.append(name, count);
       button.addEventListener("click", () => {
         const layer = pathsByCode.get(p.code);
-        if (layer) open(p, layer.getBounds());
+        if (layer) openGrid(p, layer.getBounds());
       });
       const item = document.createElement("li");
       item.append(button);
@@ -405,10 +416,13 @@
     fitView(stack[0]);
     if (CFG.roots.length === 1) {
       const layer = pathsByCode.get(CFG.roots[0].code);
-      if (layer) await open(layer.feature.properties, layer.getBounds());
+      if (layer) await openGrid(layer.feature.properties, layer.getBounds());
       else select(CFG.roots[0].code);
     }
   }
 
-  start();
+  // data-ready: the first level is drawn (or failed, with the status line saying so); for tests.
+  start().finally(() => {
+    mapEl.dataset.ready = "true";
+  });
 })();
