@@ -42,3 +42,44 @@ def test_the_map_layer_can_be_drawn_for_gcj02_tiles(leader: User) -> None:
     assert 0.001 < x1 - x0 < 0.005
     bad = client_for(leader).get("/api/v1/grids/layer?level=micro&crs=bd09")
     assert bad.status_code == 422 and bad.json()["field"] == "crs"
+
+
+def test_a_parameter_error_names_the_field_in_both_languages(net: Net) -> None:
+    body = client_for(None).get("/api/v1/grids/locate?lng=104").json()
+    assert body["message"] == "缺少必填项：lat。"
+    assert body["message_en"] == "This field is required: lat."
+
+
+def test_an_overlap_error_names_the_neighbour_in_both_languages(leader: User, net: Net) -> None:
+    import json
+
+    feature = {
+        "type": "Feature",
+        "properties": {"code": "M9", "name": "重叠", "parent": "G1"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [104.005, 30.0],
+                    [104.015, 30.0],
+                    [104.015, 30.01],
+                    [104.005, 30.01],
+                    [104.005, 30.0],
+                ]
+            ],
+        },
+    }
+    r = client_for(leader).post(
+        "/api/v1/grids/import?level=micro",
+        json.dumps({"type": "FeatureCollection", "features": [feature]}),
+        content_type="application/json",
+    )
+    errors = r.json()["errors"]
+    assert {e["message"] for e in errors} == {
+        "边界与相邻网格（M1）重叠。",
+        "边界与相邻网格（M2）重叠。",
+    }
+    assert {e["message_en"] for e in errors} == {
+        "The boundary overlaps a neighbouring grid (M1).",
+        "The boundary overlaps a neighbouring grid (M2).",
+    }

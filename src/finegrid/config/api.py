@@ -39,16 +39,14 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
     for err in exc.errors:
         field = _field_of(list(err.get("loc", [])))
         kind = err.get("type", "")
+        params = {"field": field, "detail": err.get("msg", "")}
         if kind == "missing":
-            msg = _("This field is required: %(field)s.") % {"field": field}
+            msg = _("This field is required: %(field)s.")
         elif "float" in kind or "int" in kind or "number" in kind:
-            msg = _("%(field)s must be a number.") % {"field": field}
+            msg = _("%(field)s must be a number.")
         else:
-            msg = _("%(field)s is not valid: %(detail)s") % {
-                "field": field,
-                "detail": err.get("msg", ""),
-            }
-        problems.append(Problem(msg, field=field))
+            msg = _("%(field)s is not valid: %(detail)s")
+        problems.append(Problem(msg, field=field, params=params))
     return finegrid_error(request, InvalidInput(problems))
 
 

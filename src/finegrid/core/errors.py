@@ -13,12 +13,15 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 
-def bilingual(message: str | Promise) -> dict[str, str]:
-    with translation.override("zh-hans"):
-        zh = str(message)
-    with translation.override("en"):
-        en = str(message)
-    return {"message": zh, "message_en": en}
+def bilingual(message: str | Promise, params: dict[str, Any] | None = None) -> dict[str, str]:
+    """The message in zh-hans and in English. ``params`` are applied after translating: a lazy
+    message formatted with ``%`` too early would be frozen in whatever language was active."""
+    out = {}
+    for key, lang in (("message", "zh-hans"), ("message_en", "en")):
+        with translation.override(lang):
+            text = str(message)
+        out[key] = text % params if params else text
+    return out
 
 
 @dataclass
@@ -28,9 +31,10 @@ class Problem:
     message: str | Promise
     field: str | None = None
     row: int | str | None = None
+    params: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = bilingual(self.message)
+        out: dict[str, Any] = bilingual(self.message, self.params)
         if self.field is not None:
             out["field"] = self.field
         if self.row is not None:
@@ -42,13 +46,20 @@ class FinegridError(Exception):
     status = 400
     code = "error"
 
-    def __init__(self, message: str | Promise, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        field: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(str(message))
         self.message = message
         self.field = field
+        self.params = params
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"code": self.code, **bilingual(self.message)}
+        out: dict[str, Any] = {"code": self.code, **bilingual(self.message, self.params)}
         if self.field is not None:
             out["field"] = self.field
         return out
@@ -73,7 +84,7 @@ class InvalidInput(FinegridError):
     def __init__(self, problems: list[Problem] | Problem) -> None:
         self.problems = problems if isinstance(problems, list) else [problems]
         first = self.problems[0]
-        super().__init__(first.message, field=first.field)
+        super().__init__(first.message, field=first.field, params=first.params)
 
     def as_dict(self) -> dict[str, Any]:
         out = super().as_dict()

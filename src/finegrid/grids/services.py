@@ -109,7 +109,10 @@ def _check_spec(
             geom = geo.parse_polygon(spec.boundary)
         except InvalidInput as exc:
             for p in exc.problems:
-                problems.append(Problem(p.message, field=p.field, row=row))
+                problems.append(Problem(p.message, field=p.field, row=row, params=p.params))
+    if geom is not None:
+        # Check what will be stored (rounded to ~0.1 m), not the finer drawing.
+        geom = geo.parse_polygon(geo.to_geojson(geom))
     if geom is not None and parent is not None and parent.boundary:
         if not geo.lies_within(geom, geo.parse_polygon(parent.boundary)):
             bad(_("The boundary lies outside its parent grid."), "geometry")
@@ -134,7 +137,8 @@ def _sibling_overlaps(
         if sib.boundary and geo.overlaps_beyond_tolerance(geom, geo.parse_polygon(sib.boundary)):
             out.append(
                 Problem(
-                    _("The boundary overlaps a neighbouring grid (%(code)s).") % {"code": sib.code},
+                    _("The boundary overlaps a neighbouring grid (%(code)s)."),
+                    params={"code": sib.code},
                     field="geometry",
                     row=row,
                 )
@@ -272,8 +276,8 @@ def grids_import_geojson(
         if spec.code in seen:
             problems.append(
                 Problem(
-                    _("Duplicate code %(code)s (also feature %(other)s).")
-                    % {"code": spec.code, "other": seen[spec.code]},
+                    _("Duplicate code %(code)s (also feature %(other)s)."),
+                    params={"code": spec.code, "other": seen[spec.code]},
                     field="code",
                     row=row,
                 )

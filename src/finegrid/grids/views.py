@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -52,9 +53,9 @@ BOARD_GROUPS = [
 ]
 
 
-def _board_groups(people: list[Responsibility]) -> list[dict[str, object]]:
-    named = set().union(*(duties for _key, _title, duties in BOARD_GROUPS))
-    groups = []
+def _board_groups(people: list[Responsibility]) -> list[dict[str, Any]]:
+    named: set[str] = set().union(*(duties for _key, _title, duties in BOARD_GROUPS))
+    groups: list[dict[str, Any]] = []
     for key, title, duties in BOARD_GROUPS:
         members = [r for r in people if (r.duty in duties if duties else r.duty not in named)]
         if members:
