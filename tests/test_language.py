@@ -83,3 +83,11 @@ def test_an_overlap_error_names_the_neighbour_in_both_languages(leader: User, ne
         "The boundary overlaps a neighbouring grid (M1).",
         "The boundary overlaps a neighbouring grid (M2).",
     }
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(net: Net) -> None:
+    c = client_for(None)
+    page = c.get("/board/M1/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "公示栏" in page
+    c.post("/i18n/setlang/", {"language": "en", "next": "/board/M1/"})
+    assert 'lang="en"' in c.get("/board/M1/").content.decode()
