@@ -55,6 +55,17 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _pii_keys(settings: Any) -> Any:
+    from finegrid.core import pii
+
+    settings.PII_KEYS = "t1:" + "A" * 43  # 32 zero-ish bytes, urlsafe base64 without padding
+    settings.PII_INDEX_KEY = "B" * 43
+    pii.keys.cache_clear()
+    yield
+    pii.keys.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_point_index() -> None:
     # Each test has its own database; the per-process index must not outlive it.
     point_index_cache.invalidate()

@@ -13,6 +13,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from finegrid.accounts.api import router as auth_router
 from finegrid.core.errors import FinegridError, InvalidInput, Problem, bilingual
 from finegrid.grids.api import router as grids_router
+from finegrid.registry.api import router as registry_router
+from finegrid.registry.api_imports import router as imports_router
 
 api = NinjaAPI(
     title="finegrid 微网实格 API",
@@ -65,3 +67,5 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/auth", auth_router)
 api.add_router("/grids", grids_router)
+api.add_router("/registry", registry_router)
+api.add_router("/registry/imports", imports_router)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "finegrid.core",
     "finegrid.accounts",
     "finegrid.grids",
+    "finegrid.registry",
     "finegrid.demo",
 ]
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("finegrid.accounts.urls")),
+    path("registry/", include("finegrid.registry.urls")),
     path("", include("finegrid.grids.urls")),
 ]

@@ -358,7 +358,7 @@ def grids_bulk_create(*, specs: Iterable[tuple[GridSpec, BaseGeometry]], batch: 
 # --- places ---------------------------------------------------------------------------------
 
 
-def _place_grid(*, lat: float | None, lng: float | None, micro_grid: Grid | None) -> Grid:
+def place_grid(*, lat: float | None, lng: float | None, micro_grid: Grid | None) -> Grid:
     from finegrid.grids.selectors import locate
 
     if micro_grid is not None:
@@ -382,7 +382,7 @@ def estate_create(
     micro_grid: Grid | None = None,
     address: str = "",
 ) -> Estate:
-    grid = _place_grid(lat=lat, lng=lng, micro_grid=micro_grid)
+    grid = place_grid(lat=lat, lng=lng, micro_grid=micro_grid)
     return Estate.objects.create(
         name=name, lat=lat, lng=lng, micro_grid=grid, grid_path=grid.path, address=address
     )
@@ -399,7 +399,7 @@ def building_create(
     floors: int = 6,
     units: int = 1,
 ) -> Building:
-    grid = _place_grid(lat=lat, lng=lng, micro_grid=micro_grid)
+    grid = place_grid(lat=lat, lng=lng, micro_grid=micro_grid)
     building = Building.objects.create(
         name=name,
         estate=estate,
@@ -426,7 +426,7 @@ def household_create(
 ) -> Household:
     if micro_grid is None and lat is None and building is not None:
         micro_grid = building.micro_grid
-    grid = _place_grid(lat=lat, lng=lng, micro_grid=micro_grid)
+    grid = place_grid(lat=lat, lng=lng, micro_grid=micro_grid)
     return Household.objects.create(
         name=address,
         address=address,

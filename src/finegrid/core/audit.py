@@ -1,0 +1,49 @@
+"""Recording acts on personal information (DESIGN: every unmasking is an audited act)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from finegrid.core.models import AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    label: str = "",
+    fields: Iterable[str] = (),
+    reason: str = "",
+    request: HttpRequest | None = None,
+    grid_path: str = "",
+) -> AuditEvent:
+    """One audit row, written in the caller's transaction so it commits with the act."""
+    if target is not None:
+        target_type = target_type or target._meta.model_name or ""
+        target_id = target_id or str(target.pk)
+        label = label or str(target)[:120]
+        grid_path = grid_path or getattr(target, "grid_path", "")
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=label[:120],
+        fields=sorted(fields),
+        reason=reason[:200],
+        ip=client_ip(request),
+        grid_path=grid_path,
+    )

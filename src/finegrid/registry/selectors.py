@@ -1,0 +1,270 @@
+"""Reads of the registry. Every read takes the user and goes through jurisdiction; care tags
+are further filtered by the duty list (CARE_VISIBILITY)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from finegrid.accounts.jurisdiction import scope_for, user_roles
+from finegrid.core import pii
+from finegrid.core.errors import NotFound
+from finegrid.grids.models import Duty, Grid, Household, Responsibility
+from finegrid.registry.models import (
+    CARE_VISIBILITY,
+    Business,
+    CareKind,
+    CareTag,
+    Membership,
+    Person,
+    Rental,
+)
+from finegrid.registry.permissions import REGISTRY_READERS
+from finegrid.registry.services import open_tag
+
+ID_RE = re.compile(r"^\d{17}[\dXx]$")
+MOBILE_RE = re.compile(r"^1\d{10}$")
+LETTERS_RE = re.compile(r"^[A-Za-z]+$")
+
+
+def registry_scope(user: Any) -> Any:
+    return scope_for(user, roles=REGISTRY_READERS)
+
+
+def person_queryset(user: Any) -> QuerySet[Person]:
+    return registry_scope(user).filter(Person.objects.all(), "grid_path")
+
+
+def search_filter(q: str) -> Q:
+    """What ``q`` means: a full ID or phone (exact, through the blind index), a masked one as
+    shown on screen, pinyin initials or spelling, or part of a name or address."""
+    q = q.strip()
+    if ID_RE.match(q):
+        return Q(id_number_index=pii.blind_index("id", q.upper()))
+    if MOBILE_RE.match(q):
+        return Q(phone_index=pii.blind_index("phone", q))
+    if "*" in q:
+        return Q(id_number_masked=q.upper()) | Q(phone_masked=q)
+    if q.isdigit() or (q[:-1].isdigit() and q[-1:] in "Xx"):
+        # the last digits, as a caller reads them off a masked screen
+        return Q(id_number_masked__endswith=q.upper()) | Q(phone_masked__endswith=q)
+    if LETTERS_RE.match(q):
+        low = q.lower()
+        return Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
+    return Q(name__contains=q) | Q(household__address__contains=q)
+
+
+def person_list(
+    *, user: Any, q: str = "", grid: str | None = None, include_gone: bool = False
+) -> QuerySet[Person]:
+    qs = person_queryset(user)
+    if grid:
+        target = Grid.objects.filter(code=grid).only("path").first()
+        qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
+    if not include_gone:
+        qs = qs.filter(household__isnull=False, deceased_on__isnull=True)
+    if q.strip():
+        qs = qs.filter(search_filter(q))
+    return qs.select_related("household").order_by("grid_path", "name", "id")
+
+
+def person_get(*, user: Any, pk: int) -> Person:
+    person = person_queryset(user).select_related("household").filter(pk=pk).first()
+    if person is None:
+        raise NotFound(_("No such person in your jurisdiction."), field="id")
+    return person
+
+
+def household_queryset(user: Any) -> QuerySet[Household]:
+    return registry_scope(user).filter(Household.objects.all(), "grid_path")
+
+
+def household_get(*, user: Any, pk: int) -> Household:
+    household = (
+        household_queryset(user)
+        .select_related("micro_grid", "building", "unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if household is None:
+        raise NotFound(_("No such household in your jurisdiction."), field="id")
+    return household
+
+
+def household_list(*, user: Any, grid: str | None = None, q: str = "") -> QuerySet[Household]:
+    qs = household_queryset(user)
+    if grid:
+        target = Grid.objects.filter(code=grid).only("path").first()
+        qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
+    if q.strip():
+        qs = qs.filter(address__contains=q.strip())
+    return qs.select_related("micro_grid").order_by("grid_path", "address", "id")
+
+
+# --- care tags ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisibleTag:
+    id: int | None
+    kind: str
+    label: str
+    attributes: dict[str, Any]
+    started_on: dt.date | None
+    derived: bool = False
+
+
+def visible_kinds(user: Any) -> set[str]:
+    if getattr(user, "is_superuser", False):
+        return set(CareKind.values)
+    roles = user_roles(user)
+    return {kind for kind, allowed in CARE_VISIBILITY.items() if roles & allowed}
+
+
+def care_tags_for(
+    *, user: Any, people: list[Person], today: dt.date | None = None
+) -> dict[int, list[VisibleTag]]:
+    """Active care tags of ``people`` that ``user``'s duties need, decrypted; aged 80+ derived."""
+    today = today or dt.date.today()
+    kinds = visible_kinds(user)
+    out: dict[int, list[VisibleTag]] = {p.pk: [] for p in people}
+    if not kinds:
+        return out
+    indexes = {pii.blind_index("care", k): k for k in kinds}
+    tags = CareTag.objects.filter(
+        person__in=people, ended_on__isnull=True, kind_index__in=list(indexes)
+    )
+    for tag in tags.order_by("id"):
+        data = open_tag(tag)
+        kind = data.pop("kind")
+        out[tag.person_id].append(
+            VisibleTag(tag.pk, kind, str(CareKind(kind).label), data, tag.started_on)
+        )
+    if CareKind.AGED_80 in kinds:
+        for p in people:
+            age = p.age(today)
+            if age is not None and age >= 80:
+                out[p.pk].append(
+                    VisibleTag(
+                        None,
+                        CareKind.AGED_80,
+                        str(CareKind.AGED_80.label),
+                        {"age": age},
+                        None,
+                        True,
+                    )
+                )
+    return out
+
+
+def special_population(
+    *, user: Any, kind: str, grid: str | None = None, today: dt.date | None = None
+) -> QuerySet[Person]:
+    """People of one care kind in the user's jurisdiction (under ``grid`` if given); empty for a
+    kind the user's duties do not need."""
+    today = today or dt.date.today()
+    if kind not in visible_kinds(user):
+        return Person.objects.none()
+    qs = person_list(user=user, grid=grid)
+    if kind == CareKind.AGED_80:
+        born_by = (
+            today.replace(year=today.year - 80)
+            if not (today.month == 2 and today.day == 29)
+            else today.replace(year=today.year - 80, day=28)
+        )
+        return qs.filter(birth_date__lte=born_by)
+    index = pii.blind_index("care", kind)
+    return qs.filter(care_tags__kind_index=index, care_tags__ended_on__isnull=True).distinct()
+
+
+# --- households and families ----------------------------------------------------------------
+
+
+def household_worker(household: Household) -> list[Responsibility]:
+    """Who answers for this household: a household-level micro-grid worker if named, else the
+    micro-grid's workers."""
+    own = list(Responsibility.objects.filter(household=household).select_related("person"))
+    if own:
+        return own
+    return list(
+        Responsibility.objects.filter(
+            grid_id=household.micro_grid_id, duty=Duty.MICRO_WORKER
+        ).select_related("person")
+    )
+
+
+def household_family(*, user: Any, pk: int) -> dict[str, Any]:
+    """The family page: the dwelling, its members now and before, their visible care tags and
+    the worker who answers for them."""
+    household = household_get(user=user, pk=pk)
+    members = list(
+        Person.objects.filter(household=household, deceased_on__isnull=True).order_by(
+            "relation", "birth_date", "id"
+        )
+    )
+    history = list(
+        Membership.objects.filter(household=household)
+        .select_related("person")
+        .order_by("-moved_in", "-id")
+    )
+    return {
+        "household": household,
+        "members": members,
+        "tags": care_tags_for(user=user, people=members),
+        "history": history,
+        "workers": household_worker(household),
+        "rentals": list(
+            Rental.objects.filter(household=household)
+            .prefetch_related("tenants")
+            .select_related("landlord")
+        ),
+    }
+
+
+def roster(*, user: Any, grid: str) -> list[dict[str, Any]]:
+    """The roster (花名册) of a grid: households with their members, in address order."""
+    target = Grid.objects.filter(code=grid).first()
+    if target is None or not registry_scope(user).covers(target.path):
+        raise NotFound(_("No grid with this code in your jurisdiction."), field="code")
+    members = Prefetch(
+        "members",
+        queryset=Person.objects.filter(deceased_on__isnull=True).order_by(
+            "relation", "birth_date", "id"
+        ),
+    )
+    homes = list(
+        Household.objects.filter(grid_path__startswith=target.path)
+        .prefetch_related(members)
+        .order_by("address", "id")
+    )
+    people = [p for h in homes for p in h.members.all()]  # type: ignore[attr-defined]
+    tags = care_tags_for(user=user, people=people)
+    return [
+        {"household": h, "members": [(p, tags[p.pk]) for p in h.members.all()]}  # type: ignore[attr-defined]
+        for h in homes
+    ]
+
+
+def business_list(*, user: Any, grid: str | None = None) -> QuerySet[Business]:
+    qs = registry_scope(user).filter(Business.objects.all(), "grid_path")
+    if grid:
+        target = Grid.objects.filter(code=grid).only("path").first()
+        qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
+    return qs.order_by("grid_path", "name")
+
+
+def rental_list(*, user: Any, grid: str | None = None) -> QuerySet[Rental]:
+    qs = registry_scope(user).filter(Rental.objects.all(), "grid_path")
+    if grid:
+        target = Grid.objects.filter(code=grid).only("path").first()
+        qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
+    return (
+        qs.select_related("household", "landlord")
+        .prefetch_related("tenants")
+        .order_by("grid_path", "id")
+    )
