@@ -1,0 +1,84 @@
+"""Back-office views of the registry: scoped like every read, masked, and never showing the
+encrypted columns. Edits go through the pages and API, whose services validate and audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from finegrid.registry.models import Business, ImportJob, Person, Rental
+from finegrid.registry.selectors import registry_scope
+
+
+class ReadOnlyScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return registry_scope(request.user).filter(super().get_queryset(request), "grid_path")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(ReadOnlyScopedAdmin):
+    list_display = ["name", "id_number_masked", "phone_masked", "residence_status", "household"]
+    list_filter = ["residence_status", "is_party_member", "is_veteran"]
+    search_fields = ["name", "name_initials"]
+    fields = [
+        "name",
+        "gender",
+        "birth_date",
+        "document_type",
+        "id_number_masked",
+        "phone_masked",
+        "residence_status",
+        "is_party_member",
+        "party_dual_registered",
+        "is_veteran",
+        "occupation",
+        "household",
+        "relation",
+        "deceased_on",
+    ]
+
+
+@admin.register(Rental)
+class RentalAdmin(ReadOnlyScopedAdmin):
+    list_display = ["household", "landlord", "registered", "lease_start", "lease_end"]
+
+
+@admin.register(Business)
+class BusinessAdmin(ReadOnlyScopedAdmin):
+    list_display = [
+        "name",
+        "business_type",
+        "contact_phone_masked",
+        "inspection_status",
+        "inspected_on",
+    ]
+    list_filter = ["business_type", "inspection_status"]
+    exclude = ["contact_phone_enc"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "filename",
+        "created_by",
+        "status",
+        "processed_rows",
+        "total_rows",
+        "created_at",
+    ]
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
