@@ -46,10 +46,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "finegrid.core",
     "finegrid.accounts",
     "finegrid.grids",
     "finegrid.registry",
+    "finegrid.notifications",
+    "finegrid.cases",
     "finegrid.demo",
 ]
 
@@ -129,6 +133,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Background work (imports now; outbox and timers later). `finegrid serve` runs a worker thread;
+# production runs `finegrid db_worker` beside it (docs/decisions/0002-background-tasks.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,0 +1,195 @@
+"""Reads of cases: scoped queues and lists, the trace, duplicates and the figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from finegrid.accounts.jurisdiction import scope_for
+from finegrid.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from finegrid.cases.permissions import CASE_READERS
+from finegrid.core.errors import NotFound
+from finegrid.grids.geo import METRES_PER_DEGREE
+from finegrid.grids.models import Grid
+
+
+def case_queryset(user: Any) -> QuerySet[Case]:
+    return scope_for(user, roles=CASE_READERS).filter(Case.objects.all(), "grid_path")
+
+
+@dataclass
+class CaseFilters:
+    status: str | None = None
+    open_only: bool = False
+    colour: str | None = None
+    grid: str | None = None
+    category: str | None = None
+    track: str | None = None
+    source: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    assignee_id: int | None = None
+    department: str | None = None
+
+
+def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    f = filters or CaseFilters()
+    qs = case_queryset(user)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if f.colour:
+        qs = qs.filter(colour=f.colour)
+    if f.grid:
+        target = Grid.objects.filter(code=f.grid).only("path").first()
+        qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
+    if f.category:
+        qs = qs.filter(category__code=f.category)
+    if f.track:
+        qs = qs.filter(track=f.track)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.since:
+        qs = qs.filter(reported_at__date__gte=f.since)
+    if f.until:
+        qs = qs.filter(reported_at__date__lte=f.until)
+    if f.assignee_id:
+        qs = qs.filter(assignee_id=f.assignee_id)
+    if f.department:
+        qs = qs.filter(department__code=f.department)
+    return qs.select_related(
+        "category", "micro_grid", "handling_grid", "assignee", "department"
+    ).order_by("-reported_at", "-id")
+
+
+def my_tasks(*, user: Any) -> QuerySet[Case]:
+    """The worker app's list: open cases assigned to me, or in my grids and not yet taken, most
+    urgent colour first, then nearest deadline."""
+    qs = (
+        case_queryset(user)
+        .filter(status__in=OPEN_STATUSES)
+        .filter(Q(assignee=user) | Q(assignee__isnull=True))
+    )
+    colour_rank = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
+    from django.db.models import Case as When_
+    from django.db.models import IntegerField, Value, When
+
+    order = When_(
+        *[When(colour=c, then=Value(r)) for c, r in colour_rank.items()],
+        output_field=IntegerField(),
+    )
+    return (
+        qs.select_related("category", "micro_grid")
+        .annotate(rank=order)
+        .order_by("rank", "resolve_due", "id")
+    )
+
+
+def case_get(*, user: Any, pk: int) -> Case:
+    case = case_list(user=user).filter(pk=pk).first()
+    if case is None:
+        raise NotFound(_("No such case in your jurisdiction."), field="id")
+    return case
+
+
+def case_by_follow_code(*, code: str) -> Case:
+    """For the reporter, with no login: the follow-up code is the key."""
+    case = Case.objects.select_related("category").filter(follow_code=code.strip().upper()).first()
+    if case is None:
+        raise NotFound(_("No case with this follow-up code."), field="code")
+    return case
+
+
+def case_trace(case: Case) -> list[CaseEvent]:
+    return list(CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id"))
+
+
+def duplicate_candidates(
+    *,
+    category_id: int,
+    lat: float | None,
+    lng: float | None,
+    now: dt.datetime | None = None,
+    metres: float = 200.0,
+    hours: int = 72,
+    exclude: int | None = None,
+) -> list[Case]:
+    """Open cases of the same category within ``metres`` and ``hours``: offered for merging."""
+    if lat is None or lng is None:
+        return []
+    now = now or timezone.now()
+    dlat = metres / METRES_PER_DEGREE
+    dlng = metres / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    qs = Case.objects.filter(
+        category_id=category_id,
+        status__in=OPEN_STATUSES,
+        reported_at__gte=now - dt.timedelta(hours=hours),
+        lat__range=(lat - dlat, lat + dlat),
+        lng__range=(lng - dlng, lng + dlng),
+    )
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    out = []
+    for case in qs.order_by("reported_at")[:20]:
+        dy = (case.lat - lat) * METRES_PER_DEGREE  # type: ignore[operator]
+        dx = (case.lng - lng) * METRES_PER_DEGREE * math.cos(math.radians(lat))  # type: ignore[operator]
+        if math.hypot(dx, dy) <= metres:
+            out.append(case)
+    return out
+
+
+@dataclass(frozen=True)
+class Figures:
+    cases_in: int
+    closed: int
+    closure_rate: float | None  # 办结率: closed among those in
+    on_time_rate: float | None  # resolved by the deadline, among resolved
+    satisfaction_rate: float | None  # satisfied + basically satisfied, among answers
+    avg_accept_minutes: float | None
+    avg_resolve_minutes: float | None
+    escalations: int
+
+
+def figures(*, user: Any, grid: str | None, since: dt.datetime, until: dt.datetime) -> Figures:
+    """The closed loop's figures for a grid (within the user's jurisdiction) and period."""
+    qs = case_list(user=user, filters=CaseFilters(grid=grid)).filter(
+        reported_at__gte=since, reported_at__lt=until
+    )
+    qs = qs.exclude(status=Status.MERGED).order_by()
+    accept = ExpressionWrapper(F("accepted_at") - F("reported_at"), output_field=DurationField())
+    resolve = ExpressionWrapper(F("resolved_at") - F("reported_at"), output_field=DurationField())
+    agg = qs.aggregate(
+        cases_in=Count("id"),
+        closed=Count("id", filter=Q(status=Status.CLOSED)),
+        resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+        on_time=Count("id", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("resolve_due"))),
+        answered=Count("id", filter=~Q(satisfaction="")),
+        happy=Count("id", filter=Q(satisfaction__in=["satisfied", "basically_satisfied"])),
+        avg_accept=Avg(accept, filter=Q(accepted_at__isnull=False)),
+        avg_resolve=Avg(resolve, filter=Q(resolved_at__isnull=False)),
+        escalations=Count("id", filter=Q(escalation_level__gt=0)),
+    )
+
+    def rate(a: int, b: int) -> float | None:
+        return round(a / b, 4) if b else None
+
+    def minutes(d: dt.timedelta | None) -> float | None:
+        return round(d.total_seconds() / 60, 1) if d is not None else None
+
+    return Figures(
+        cases_in=agg["cases_in"],
+        closed=agg["closed"],
+        closure_rate=rate(agg["closed"], agg["cases_in"]),
+        on_time_rate=rate(agg["on_time"], agg["resolved"]),
+        satisfaction_rate=rate(agg["happy"], agg["answered"]),
+        avg_accept_minutes=minutes(agg["avg_accept"]),
+        avg_resolve_minutes=minutes(agg["avg_resolve"]),
+        escalations=agg["escalations"],
+    )

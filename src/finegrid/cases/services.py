@@ -1,0 +1,818 @@
+"""Writes to cases: intake, one service per transition, whistles, feedback, escalation.
+
+Each service owns its transaction, locks the case row (two dispatchers pressing at once must
+not both win), appends exactly one CaseEvent per move, and notifies in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from finegrid.accounts.models import User
+from finegrid.cases import clock
+from finegrid.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    Category,
+    Department,
+    Source,
+    Status,
+    Track,
+    Urgency,
+    Whistle,
+    WhistleStatus,
+)
+from finegrid.cases.permissions import access_case_act, access_department_act
+from finegrid.cases.workflow import TRANSITIONS, allowed
+from finegrid.core import pii
+from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.grids.models import Duty, Grid, Household, Level, Responsibility
+from finegrid.grids.selectors import locate
+from finegrid.notifications.services import notify
+
+FOLLOW_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone
+
+
+class IllegalTransition(InvalidInput):
+    status = 409
+    code = "illegal_transition"
+
+
+class IdempotencyMismatch(InvalidInput):
+    code = "idempotency_key_reused"
+
+
+@dataclass
+class CaseReport:
+    category: str
+    description: str
+    source: str
+    lat: float | None = None
+    lng: float | None = None
+    household_id: int | None = None
+    address: str = ""
+    urgency: str = Urgency.NORMAL
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    photos: list[dict[str, Any]] = field(default_factory=list)
+
+
+def digest_of(report: CaseReport) -> str:
+    body = json.dumps(report.__dict__, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _place(report: CaseReport) -> tuple[Grid, Household | None, list[Problem]]:
+    problems: list[Problem] = []
+    household = None
+    if report.household_id is not None:
+        household = (
+            Household.objects.select_related("micro_grid").filter(pk=report.household_id).first()
+        )
+        if household is None:
+            problems.append(Problem(_("No such household."), field="household_id"))
+        else:
+            return household.micro_grid, household, problems
+    elif report.lat is not None and report.lng is not None:
+        if not (-90 <= report.lat <= 90 and -180 <= report.lng <= 180):
+            problems.append(Problem(_("Coordinates are out of range."), field="lat"))
+        else:
+            hit = locate(lat=report.lat, lng=report.lng)
+            if hit is None:
+                problems.append(Problem(_("The location lies outside every grid."), field="lat"))
+            else:
+                return Grid.objects.get(pk=hit.id), None, problems
+    else:
+        problems.append(Problem(_("Give a location (lat and lng) or a household."), field="lat"))
+    return Grid(), None, problems
+
+
+def handling_grid_for(micro: Grid) -> Grid:
+    """A case lands with the grid above its micro-grid (its grid head answers for it); a dedicated
+    grid directly under a community is its own handling grid."""
+    if micro.level == Level.MICRO and micro.parent_id:
+        return Grid.objects.get(pk=micro.parent_id)
+    return micro
+
+
+@transaction.atomic
+def case_report(
+    *,
+    actor: User | None,
+    report: CaseReport,
+    idempotency_key: str = "",
+    caller: str = "",
+    now: dt.datetime | None = None,
+) -> tuple[Case, bool]:
+    """Take in a case from any source. Answers (case, created). A replay of the same
+    ``idempotency_key`` by the same caller with the same body answers the first case; with a
+    different body it is refused."""
+    now = now or timezone.now()
+    scoped_key = (
+        f"{caller or (f'u{actor.pk}' if actor else 'anon')}:{idempotency_key}"
+        if idempotency_key
+        else ""
+    )
+    digest = digest_of(report)
+    if scoped_key:
+        earlier = Case.objects.filter(idempotency_key=scoped_key).first()
+        if earlier is not None:
+            if earlier.request_digest != digest:
+                raise IdempotencyMismatch(
+                    Problem(
+                        _("This Idempotency-Key was used with a different request."),
+                        field="Idempotency-Key",
+                    )
+                )
+            return earlier, False
+    problems: list[Problem] = []
+    category = Category.objects.filter(code=report.category, active=True).first()
+    if category is None:
+        problems.append(Problem(_("Unknown case category."), field="category"))
+    if not (report.description or "").strip():
+        problems.append(Problem(_("Describe what happened."), field="description"))
+    if report.source not in Source.values:
+        problems.append(Problem(_("Unknown source."), field="source"))
+    if report.urgency not in Urgency.values:
+        problems.append(Problem(_("Unknown urgency."), field="urgency"))
+    phone = ""
+    if report.reporter_phone:
+        from finegrid.registry.validators import normalize_phone
+
+        try:
+            phone = normalize_phone(report.reporter_phone, field="reporter_phone")
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    micro, household, where = _place(report)
+    problems.extend(where)
+    if problems:
+        raise InvalidInput(problems)
+    assert category is not None
+    track = category.default_track
+    safety = category.safety_critical
+    accept_due = clock.due(now, category.accept_minutes, working_hours=not safety)
+    resolve_due = clock.due(accept_due, category.resolve_minutes(track), working_hours=not safety)
+    handling = handling_grid_for(micro)
+    case = Case(
+        number="pending-" + secrets.token_hex(6),
+        category=category,
+        description=report.description.strip(),
+        source=report.source,
+        urgency=report.urgency,
+        track=track,
+        lat=report.lat if household is None else household.lat,
+        lng=report.lng if household is None else household.lng,
+        address=report.address or (household.address if household else ""),
+        household=household,
+        micro_grid=micro,
+        handling_grid=handling,
+        grid_path=micro.path,
+        reporter=actor,
+        reporter_name=report.reporter_name or (str(actor) if actor else ""),
+        reporter_phone_enc=pii.encrypt(phone) if phone else "",
+        reporter_phone_masked=pii.mask_phone(phone) if phone else "",
+        follow_code="".join(secrets.choice(FOLLOW_ALPHABET) for _ in range(8)),
+        reported_at=now,
+        accept_due=accept_due,
+        resolve_due=resolve_due,
+        escalate_at=accept_due,
+        idempotency_key=scoped_key,
+        request_digest=digest if scoped_key else "",
+        photos=report.photos,
+    )
+    _refresh_clock(case, now)
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # the same key raced in from a parallel retry; answer as for a replay
+        earlier = Case.objects.filter(idempotency_key=scoped_key).first()
+        if earlier is None or earlier.request_digest != digest:
+            raise
+        return earlier, False
+    # Numbers read by people: day and sequence. The id is known only after the insert.
+    case.number = f"{now.astimezone(clock.LOCAL):%Y%m%d}{case.pk:06d}"
+    Case.objects.filter(pk=case.pk).update(number=case.number)
+    _event(
+        case, actor, "report", "", Status.REPORTED, now, note=case.description, photos=report.photos
+    )
+    notify(
+        users=_grid_people(micro, handling),
+        kind="case.new",
+        title=_("New case %(number)s: %(category)s"),
+        params={"number": case.number, "category": category.name},
+        url=f"/cases/{case.pk}/",
+    )
+    return case, True
+
+
+def _grid_people(micro: Grid, handling: Grid) -> list[Any]:
+    """The micro-grid's workers and the handling grid's head: who a new case lands with."""
+    rows = Responsibility.objects.filter(
+        grid__in=[micro, handling], duty__in=[Duty.MICRO_WORKER, Duty.GRID_HEAD, Duty.GRID_WORKER]
+    ).select_related("person")
+    return [r.person for r in rows]
+
+
+def _event(
+    case: Case,
+    actor: Any,
+    action: str,
+    from_status: str,
+    to_status: str,
+    now: dt.datetime,
+    note: str = "",
+    photos: list[dict[str, Any]] | None = None,
+    **data: Any,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        at=now,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        photos=photos or [],
+        data=data,
+    )
+
+
+def _refresh_clock(case: Case, now: dt.datetime) -> None:
+    """Colour and next check from the running clock: accepting, then resolving."""
+    if case.status not in OPEN_STATUSES:
+        case.next_check_at = None
+        return
+    deadline = case.accept_due if case.accepted_at is None else case.resolve_due
+    state = clock.colour_of(
+        now=now,
+        started=case.reported_at,
+        deadline=deadline,
+        safety_critical=case.category.safety_critical,
+        critical=case.urgency == Urgency.CRITICAL,
+    )
+    case.colour = state.colour
+    candidates = [t for t in (state.next_change, case.escalate_at) if t is not None]
+    case.next_check_at = min(candidates) if candidates else None
+
+
+def _locked(case: Case) -> Case:
+    # Re-read under a row lock: the caller's copy may be stale, and two people may act at once.
+    return (
+        Case.objects.select_for_update().select_related("category", "handling_grid").get(pk=case.pk)
+    )
+
+
+def _move(
+    case: Case,
+    actor: Any,
+    action: str,
+    now: dt.datetime,
+    *,
+    note: str = "",
+    photos: list[dict[str, Any]] | None = None,
+    **data: Any,
+) -> Case:
+    if not allowed(action, case.status):
+        raise IllegalTransition(
+            Problem(
+                _("A case that is %(status)s cannot be %(action)s."),
+                field="status",
+                params={"status": case.get_status_display(), "action": action},
+            )
+        )
+    before = case.status
+    case.status = TRANSITIONS[action][1]
+    _refresh_clock(case, now)
+    case.save()
+    _event(case, actor, action, before, case.status, now, note=note, photos=photos, **data)
+    return case
+
+
+def _act(case: Case, actor: Any, action: str) -> Case:
+    case = _locked(case)
+    access_case_act(actor, case, action)
+    return case
+
+
+@transaction.atomic
+def case_accept(
+    *,
+    actor: Any,
+    case: Case,
+    track: str | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, "accept")
+    if track is not None:
+        if track not in Track.values:
+            raise InvalidInput(Problem(_("Unknown track."), field="track"))
+        if track != case.track:
+            case.track = track
+            safety = case.category.safety_critical
+            case.resolve_due = clock.due(
+                case.accept_due, case.category.resolve_minutes(track), working_hours=not safety
+            )
+    case.accepted_at = case.accepted_at or now
+    case.escalate_at = case.resolve_due
+    return _move(case, actor, "accept", now, note=note, track=case.track)
+
+
+@transaction.atomic
+def case_dispatch(
+    *, actor: Any, case: Case, assignee: User, note: str = "", now: dt.datetime | None = None
+) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, "dispatch")
+    _check_assignee(case, assignee)
+    case.assignee = assignee
+    _move(case, actor, "dispatch", now, note=note, assignee=assignee.pk)
+    notify(
+        users=[assignee],
+        kind="case.assigned",
+        title=_("Case %(number)s is yours to handle"),
+        params={"number": case.number},
+        url=f"/cases/{case.pk}/",
+    )
+    return case
+
+
+def _check_assignee(case: Case, assignee: User) -> None:
+    from finegrid.accounts.jurisdiction import scope_for
+    from finegrid.cases.permissions import FIELD, OFFICIALS
+
+    if not scope_for(assignee, roles=frozenset(FIELD | OFFICIALS)).covers(case.grid_path):
+        raise InvalidInput(
+            Problem(_("The handler must work in the case's grid."), field="assignee")
+        )
+
+
+@transaction.atomic
+def case_reassign(
+    *, actor: Any, case: Case, assignee: User, note: str = "", now: dt.datetime | None = None
+) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, "reassign")
+    _check_assignee(case, assignee)
+    previous = case.assignee_id
+    case.assignee = assignee
+    _move(case, actor, "reassign", now, note=note, assignee=assignee.pk, previous=previous)
+    notify(
+        users=[assignee],
+        kind="case.assigned",
+        title=_("Case %(number)s is yours to handle"),
+        params={"number": case.number},
+        url=f"/cases/{case.pk}/",
+    )
+    return case
+
+
+@transaction.atomic
+def case_start(*, actor: Any, case: Case, note: str = "", now: dt.datetime | None = None) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, "start")
+    return _move(case, actor, "start", now, note=note)
+
+
+@transaction.atomic
+def case_progress(
+    *,
+    actor: Any,
+    case: Case,
+    note: str,
+    photos: list[dict[str, Any]] | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """A progress update with photos; the status stays."""
+    now = now or timezone.now()
+    case = _act(case, actor, "progress")
+    if case.status not in OPEN_STATUSES:
+        raise IllegalTransition(
+            Problem(_("Only an open case takes progress updates."), field="status")
+        )
+    if not note.strip() and not photos:
+        raise InvalidInput(Problem(_("Write what was done or add a photo."), field="note"))
+    _event(case, actor, "progress", case.status, case.status, now, note=note, photos=photos)
+    return case
+
+
+@transaction.atomic
+def case_return(*, actor: Any, case: Case, reason: str, now: dt.datetime | None = None) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, "return")
+    _need(reason, "reason")
+    case.assignee = None
+    return _move(case, actor, "return", now, note=reason)
+
+
+@transaction.atomic
+def case_resolve(
+    *,
+    actor: Any,
+    case: Case,
+    note: str,
+    photos: list[dict[str, Any]] | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, "resolve")
+    _need(note, "note")
+    return _settle(case, actor, now, note, photos)
+
+
+def _settle(
+    case: Case, actor: Any, now: dt.datetime, note: str, photos: list[dict[str, Any]] | None
+) -> Case:
+    case.resolved_at = now
+    case.escalate_at = None
+    _move(case, actor, "resolve", now, note=note, photos=photos, on_time=now <= case.resolve_due)
+    if case.reporter_id or case.reporter_phone_enc:
+        _move(case, None, "request_feedback", now)
+        if case.reporter is not None:
+            notify(
+                users=[case.reporter],
+                kind="case.resolved",
+                title=_("Your case %(number)s is resolved: how did we do?"),
+                params={"number": case.number},
+                url=f"/track/{case.follow_code}/",
+            )
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor: Any, case: Case, note: str = "", now: dt.datetime | None = None) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, "close")
+    case.closed_at = now
+    return _move(case, actor, "close", now, note=note)
+
+
+@transaction.atomic
+def case_reject(*, actor: Any, case: Case, reason: str, now: dt.datetime | None = None) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, "reject")
+    _need(reason, "reason")
+    case.closed_at = now
+    case.escalate_at = None
+    return _move(case, actor, "reject", now, note=reason)
+
+
+@transaction.atomic
+def case_merge(*, actor: Any, case: Case, into: Case, now: dt.datetime | None = None) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, "merge")
+    if into.pk == case.pk or into.status not in OPEN_STATUSES or into.merged_into_id:
+        raise InvalidInput(Problem(_("Merge into another open case."), field="into"))
+    case.merged_into = into
+    case.closed_at = now
+    case.escalate_at = None
+    _move(case, actor, "merge", now, into=into.number)
+    _event(
+        into,
+        actor,
+        "progress",
+        into.status,
+        into.status,
+        now,
+        note=str(_("Merged duplicate %(number)s.") % {"number": case.number}),
+    )
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor: Any, case: Case, reason: str, now: dt.datetime | None = None) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, "reopen")
+    _need(reason, "reason")
+    return _reopen(case, actor, now, reason)
+
+
+def _reopen(case: Case, actor: Any, now: dt.datetime, reason: str) -> Case:
+    safety = case.category.safety_critical
+    case.accepted_at = case.resolved_at = case.closed_at = None
+    case.reported_at = case.reported_at  # the original report time stays for figures
+    case.accept_due = clock.due(now, case.category.accept_minutes, working_hours=not safety)
+    case.resolve_due = clock.due(
+        case.accept_due, case.category.resolve_minutes(case.track), working_hours=not safety
+    )
+    case.escalate_at = case.accept_due
+    case.satisfaction = ""
+    _move(case, actor, "reopen", now, note=reason)
+    notify(
+        users=_grid_people(case.micro_grid, case.handling_grid),
+        kind="case.reopened",
+        title=_("Case %(number)s is reopened"),
+        params={"number": case.number},
+        url=f"/cases/{case.pk}/",
+    )
+    return case
+
+
+def _need(text: str, name: str) -> None:
+    if not (text or "").strip():
+        raise InvalidInput(
+            Problem(_("Give a reason."), field=name)
+            if name == "reason"
+            else Problem(_("Write what was done."), field=name)
+        )
+
+
+# --- feedback -------------------------------------------------------------------------------
+
+SATISFACTION = {"satisfied", "basically_satisfied", "dissatisfied"}
+
+
+@transaction.atomic
+def case_feedback(
+    *,
+    case: Case,
+    satisfaction: str,
+    comment: str = "",
+    actor: Any = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """The reporter's answer, by login or follow-up code. 不满意 reopens the case."""
+    now = now or timezone.now()
+    case = _locked(case)
+    if satisfaction not in SATISFACTION:
+        raise InvalidInput(
+            Problem(
+                _("Answer satisfied, basically satisfied or dissatisfied."), field="satisfaction"
+            )
+        )
+    if case.status != Status.AWAITING_FEEDBACK:
+        raise IllegalTransition(
+            Problem(_("This case is not waiting for feedback."), field="status")
+        )
+    case.satisfaction = satisfaction
+    _event(
+        case,
+        actor,
+        "feedback",
+        case.status,
+        case.status,
+        now,
+        note=comment,
+        satisfaction=satisfaction,
+    )
+    if satisfaction == "dissatisfied":
+        return _reopen(case, actor, now, comment or str(_("The reporter is dissatisfied.")))
+    case.closed_at = now
+    return _move(case, actor, "close", now, note=str(_("Closed after the reporter's feedback.")))
+
+
+@transaction.atomic
+def case_visit_back(
+    *, actor: Any, case: Case, note: str, close: bool = True, now: dt.datetime | None = None
+) -> Case:
+    """回访: the grid calls or visits the reporter after resolution and records what they said."""
+    now = now or timezone.now()
+    case = _act(case, actor, "visit_back")
+    _need(note, "note")
+    if case.status not in (Status.RESOLVED, Status.AWAITING_FEEDBACK):
+        raise IllegalTransition(Problem(_("A visit-back follows resolution."), field="status"))
+    _event(case, actor, "visit_back", case.status, case.status, now, note=note)
+    if close:
+        case.closed_at = now
+        _move(case, actor, "close", now, note=note)
+    return case
+
+
+# --- whistles (吹哨报到) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_whistle(
+    *,
+    actor: Any,
+    case: Case,
+    department: Department,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Whistle:
+    now = now or timezone.now()
+    case = _act(case, actor, "whistle")
+    if Whistle.objects.filter(
+        case=case,
+        department=department,
+        status__in=[WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN],
+    ).exists():
+        raise InvalidInput(
+            Problem(_("This department is already whistled for this case."), field="department")
+        )
+    whistle = Whistle.objects.create(
+        case=case,
+        department=department,
+        whistled_by=actor,
+        whistled_at=now,
+        report_in_due=now + dt.timedelta(minutes=department.report_in_minutes),
+        resolve_due=clock.due(now, department.resolve_minutes, working_hours=True),
+    )
+    case.department = department
+    case.track = Track.FOLLOW_UP
+    if case.accepted_at is None:
+        case.accepted_at = now
+    case.resolve_due = max(case.resolve_due, whistle.resolve_due)
+    case.escalate_at = case.resolve_due
+    _move(case, actor, "whistle", now, note=note, department=department.code)
+    notify(
+        users=department.staff.all(),
+        kind="case.whistle",
+        title=_("Whistle: case %(number)s needs %(department)s"),
+        params={"number": case.number, "department": department.name},
+        url=f"/cases/{case.pk}/",
+    )
+    return whistle
+
+
+def _open_whistle(case: Case, department: Department) -> Whistle:
+    whistle = (
+        Whistle.objects.select_for_update()
+        .filter(
+            case=case,
+            department=department,
+            status__in=[WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN],
+        )
+        .first()
+    )
+    if whistle is None:
+        raise NotFound(_("This department has no open whistle on the case."), field="department")
+    return whistle
+
+
+@transaction.atomic
+def whistle_report_in(
+    *,
+    actor: Any,
+    case: Case,
+    department: Department,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Whistle:
+    now = now or timezone.now()
+    case = _locked(case)
+    access_department_act(actor, case, department.pk)
+    whistle = _open_whistle(case, department)
+    if whistle.status != WhistleStatus.WHISTLED:
+        raise IllegalTransition(
+            Problem(_("The department has already reported in."), field="status")
+        )
+    whistle.status, whistle.reported_in_at, whistle.reported_in_by = (
+        WhistleStatus.REPORTED_IN,
+        now,
+        actor,
+    )
+    whistle.save(update_fields=["status", "reported_in_at", "reported_in_by", "updated_at"])
+    _move(
+        case,
+        actor,
+        "report_in",
+        now,
+        note=note,
+        department=department.code,
+        on_time=now <= whistle.report_in_due,
+    )
+    return whistle
+
+
+@transaction.atomic
+def whistle_resolve(
+    *,
+    actor: Any,
+    case: Case,
+    department: Department,
+    note: str,
+    photos: list[dict[str, Any]] | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+    case = _locked(case)
+    access_department_act(actor, case, department.pk)
+    _need(note, "note")
+    whistle = _open_whistle(case, department)
+    if whistle.status != WhistleStatus.REPORTED_IN:
+        raise IllegalTransition(Problem(_("Report in before resolving."), field="status"))
+    whistle.status, whistle.resolved_at = WhistleStatus.RESOLVED, now
+    whistle.save(update_fields=["status", "resolved_at", "updated_at"])
+    if Whistle.objects.filter(
+        case=case, status__in=[WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN]
+    ).exists():
+        _event(
+            case,
+            actor,
+            "progress",
+            case.status,
+            case.status,
+            now,
+            note=note,
+            photos=photos,
+            department=department.code,
+        )
+        return case
+    return _settle(case, actor, now, note, photos)
+
+
+@transaction.atomic
+def case_supervise(
+    *, actor: Any, case: Case, supervisor: User, now: dt.datetime | None = None
+) -> Case:
+    """全程盯办: a supervisor follows the case end to end and is told of every move."""
+    now = now or timezone.now()
+    case = _act(case, actor, "supervise")
+    case.supervisor = supervisor
+    case.save(update_fields=["supervisor", "updated_at"])
+    _event(case, actor, "supervise", case.status, case.status, now, supervisor=supervisor.pk)
+    return case
+
+
+# --- the clock sweep ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_escalate(*, case: Case, now: dt.datetime) -> Case:
+    """Breach: the case moves one level up the grid tree, and its clock starts again there."""
+    case = _locked(case)
+    if case.status not in OPEN_STATUSES or case.escalate_at is None or case.escalate_at > now:
+        return case
+    parent_id = case.handling_grid.parent_id
+    parent = Grid.objects.filter(pk=parent_id).first() if parent_id else None
+    before = case.handling_grid
+    if parent is not None:
+        case.handling_grid = parent
+    case.escalation_level += 1
+    safety = case.category.safety_critical
+    minutes = max(
+        1,
+        case.category.accept_minutes
+        if case.accepted_at is None
+        else case.category.resolve_minutes(case.track),
+    )
+    # at the top of the tree the clock stops escalating; the colour stays red
+    case.escalate_at = (
+        clock.due(now, minutes, working_hours=not safety)
+        if parent is not None and parent.parent_id
+        else None
+    )
+    _refresh_clock(case, now)
+    case.save()
+    _event(
+        case,
+        None,
+        "escalate",
+        case.status,
+        case.status,
+        now,
+        from_grid=before.code,
+        to_grid=case.handling_grid.code,
+        level=case.escalation_level,
+    )
+    heads = Responsibility.objects.filter(grid=case.handling_grid).select_related("person")
+    notify(
+        users=[r.person for r in heads] + ([case.supervisor] if case.supervisor else []),
+        kind="case.escalated",
+        title=_("Case %(number)s is overdue and escalated to you"),
+        params={"number": case.number},
+        url=f"/cases/{case.pk}/",
+    )
+    return case
+
+
+def cases_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
+    """Recolour and escalate the cases whose next check is due. Reads only those rows (a partial
+    index on next_check_at), so its cost follows the open cases, never all cases."""
+    now = now or timezone.now()
+    counts = {"checked": 0, "escalated": 0, "recoloured": 0}
+    while True:
+        with transaction.atomic():
+            due = list(
+                Case.objects.select_for_update(skip_locked=True)
+                .select_related("category", "handling_grid")
+                .filter(next_check_at__lte=now)
+                .order_by("next_check_at")[:batch]
+            )
+            for case in due:
+                counts["checked"] += 1
+                if case.escalate_at is not None and case.escalate_at <= now:
+                    case_escalate(case=case, now=now)
+                    counts["escalated"] += 1
+                    continue
+                before = case.colour
+                _refresh_clock(case, now)
+                case.save(update_fields=["colour", "next_check_at", "updated_at"])
+                if case.colour != before:
+                    counts["recoloured"] += 1
+                    _event(case, None, "colour", case.status, case.status, now, colour=case.colour)
+        if len(due) < batch:
+            return counts

@@ -1,0 +1,56 @@
+"""The case state machine: which action leads from which statuses to which."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from finegrid.cases.models import Status as S
+
+# action → (statuses it may start from, status it leads to). Actions not listed here (escalate,
+# supervise, progress, visit_back, feedback) leave the status as it is or decide it themselves.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "accept": (frozenset({S.REPORTED, S.RETURNED, S.REOPENED}), S.ACCEPTED),
+    "dispatch": (frozenset({S.ACCEPTED, S.RETURNED, S.REOPENED}), S.DISPATCHED),
+    "whistle": (
+        frozenset({S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}),
+        S.DISPATCHED,
+    ),
+    "reassign": (frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.DISPATCHED),
+    "start": (frozenset({S.DISPATCHED}), S.IN_PROGRESS),
+    "report_in": (frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.IN_PROGRESS),
+    "return": (frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.RETURNED),
+    "resolve": (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.RESOLVED),
+    "request_feedback": (frozenset({S.RESOLVED}), S.AWAITING_FEEDBACK),
+    "close": (frozenset({S.RESOLVED, S.AWAITING_FEEDBACK}), S.CLOSED),
+    "reject": (frozenset({S.REPORTED, S.ACCEPTED}), S.REJECTED),
+    "merge": (frozenset({S.REPORTED, S.ACCEPTED}), S.MERGED),
+    "reopen": (frozenset({S.RESOLVED, S.AWAITING_FEEDBACK, S.CLOSED}), S.REOPENED),
+}
+
+ACTION_LABELS = {
+    "report": _("Reported"),
+    "accept": _("Accepted"),
+    "dispatch": _("Dispatched"),
+    "whistle": _("Whistled a department"),
+    "reassign": _("Reassigned"),
+    "start": _("Started"),
+    "report_in": _("Department reported in"),
+    "return": _("Returned"),
+    "progress": _("Progress update"),
+    "resolve": _("Resolved"),
+    "request_feedback": _("Asked the reporter for feedback"),
+    "feedback": _("Reporter's feedback"),
+    "visit_back": _("Visit-back"),
+    "close": _("Closed"),
+    "reject": _("Rejected as out of scope"),
+    "merge": _("Merged as duplicate"),
+    "reopen": _("Reopened"),
+    "escalate": _("Escalated"),
+    "supervise": _("Supervisor assigned"),
+    "colour": _("Warning colour changed"),
+}
+
+
+def allowed(action: str, status: str) -> bool:
+    sources, _to = TRANSITIONS[action]
+    return status in sources
