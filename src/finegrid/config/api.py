@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from finegrid.accounts.api import router as auth_router
 from finegrid.core.errors import FinegridError, InvalidInput, Problem, bilingual
+from finegrid.cases.api import router as cases_router
 from finegrid.grids.api import router as grids_router
 from finegrid.registry.api import router as registry_router
 from finegrid.registry.api_imports import router as imports_router
@@ -69,3 +70,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/grids", grids_router)
 api.add_router("/registry", registry_router)
 api.add_router("/registry/imports", imports_router)
+api.add_router("/cases", cases_router)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "finegrid.registry",
     "finegrid.notifications",
     "finegrid.cases",
+    "finegrid.open311",
     "finegrid.demo",
 ]
 

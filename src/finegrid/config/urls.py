@@ -9,5 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("finegrid.accounts.urls")),
     path("registry/", include("finegrid.registry.urls")),
+    path("cases/", include("finegrid.cases.urls")),
+    path("open311/v2/", include("finegrid.open311.urls")),
     path("", include("finegrid.grids.urls")),
 ]
