@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.accounts.jurisdiction import scope_for, user_roles
 from finegrid.core import pii
 from finegrid.core.errors import NotFound
+from finegrid.core.models import AuditEvent
 from finegrid.grids.models import Duty, Grid, Household, Responsibility
 from finegrid.registry.models import (
     CARE_VISIBILITY,
@@ -162,6 +163,21 @@ def care_tags_for(
     return out
 
 
+def care_tag_get(*, user: Any, pk: int) -> CareTag:
+    """One care tag in the user's jurisdiction and of a kind their duties need; else NotFound."""
+    indexes = [pii.blind_index("care", k) for k in visible_kinds(user)]
+    tag = (
+        registry_scope(user)
+        .filter(CareTag.objects.all(), "grid_path")
+        .filter(pk=pk, kind_index__in=indexes)
+        .select_related("person")
+        .first()
+    )
+    if tag is None:
+        raise NotFound(_("No such care tag in your jurisdiction."), field="id")
+    return tag
+
+
 def special_population(
     *, user: Any, kind: str, grid: str | None = None, today: dt.date | None = None
 ) -> QuerySet[Person]:
@@ -256,6 +272,50 @@ def business_list(*, user: Any, grid: str | None = None) -> QuerySet[Business]:
         target = Grid.objects.filter(code=grid).only("path").first()
         qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
     return qs.order_by("grid_path", "name")
+
+
+def person_stays(*, user: Any, person: Person) -> list[Membership]:
+    """A person's households, latest first (the person came through ``person_get``)."""
+    person_get(user=user, pk=person.pk)
+    return list(
+        Membership.objects.filter(person=person)
+        .select_related("household")
+        .order_by("-moved_in", "-id")
+    )
+
+
+def audit_log(
+    *,
+    user: Any,
+    action: str = "",
+    actor: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The audit log an auditor may read: acts in their subtrees, and acts tied to no grid
+    (exports, imports), which carry no path."""
+    from finegrid.registry.permissions import AUDIT_READERS, access_audit_log
+
+    access_audit_log(user)
+    qs = AuditEvent.objects.select_related("actor")
+    scope = scope_for(user, roles=AUDIT_READERS)
+    if not scope.everything:
+        within = Q(grid_path="")
+        for prefix in scope.prefixes:
+            within |= Q(grid_path__startswith=prefix)
+        qs = qs.filter(within)
+    if action:
+        qs = qs.filter(action=action)
+    if actor.strip():
+        qs = qs.filter(
+            Q(actor__username__icontains=actor.strip())
+            | Q(actor__display_name__icontains=actor.strip())
+        )
+    if since:
+        qs = qs.filter(at__date__gte=since)
+    if until:
+        qs = qs.filter(at__date__lte=until)
+    return qs.order_by("-at", "-id")
 
 
 def rental_list(*, user: Any, grid: str | None = None) -> QuerySet[Rental]:
