@@ -11,10 +11,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from finegrid.accounts.api import router as auth_router
-from finegrid.core.errors import FinegridError, InvalidInput, Problem, bilingual
 from finegrid.cases.api import router as cases_router
+from finegrid.core.errors import FinegridError, InvalidInput, Problem, bilingual
 from finegrid.grids.api import router as grids_router
 from finegrid.registry.api import router as registry_router
+from finegrid.registry.api_imports import export_router
 from finegrid.registry.api_imports import router as imports_router
 
 api = NinjaAPI(
@@ -66,8 +67,15 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     )
 
 
+@api.get("/ping", auth=None, summary="Liveness: a bare JSON answer (the benchmarks' baseline)")
+def ping(request: HttpRequest) -> dict[str, bool]:
+    return {"ok": True}
+
+
 api.add_router("/auth", auth_router)
 api.add_router("/grids", grids_router)
+# before /registry: its /people/{person_id} would otherwise take "export.xlsx" for an id
+api.add_router("/registry/people", export_router)
 api.add_router("/registry", registry_router)
 api.add_router("/registry/imports", imports_router)
 api.add_router("/cases", cases_router)

@@ -133,6 +133,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# Uploaded case photos; served only through /api/v1/cases/photos/{id}, which checks who asks.
+MEDIA_ROOT = Path(os.environ.get("FINEGRID_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Background work (imports now; outbox and timers later). `finegrid serve` runs a worker thread;

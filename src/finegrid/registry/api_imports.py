@@ -1,9 +1,115 @@
-"""/api/v1/registry/imports: ledger imports (multipart ``file``) and their row reports."""
+"""/api/v1/registry/imports: ledger imports (multipart ``file``) and their row reports; and
+/api/v1/registry/people/export.xlsx, the masked export."""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+import io
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 
 from finegrid.accounts.api import API_AUTH
+from finegrid.registry import exports, imports
+from finegrid.registry.models import ImportMode, ImportStatus
 
 router = Router(tags=["registry imports"], auth=API_AUTH)
+export_router = Router(tags=["registry imports"], auth=API_AUTH)
+
+
+class RowProblem(Schema):
+    row: int | None = None
+    column: str = ""
+    field: str | None = None
+    message: str
+    message_en: str
+
+
+class ImportOut(Schema):
+    id: int
+    filename: str
+    mode: str
+    status: str
+    status_message: str
+    status_message_en: str
+    household_id: int | None
+    total_rows: int
+    processed_rows: int
+    percent: int
+    created: int
+    updated: int
+    error_count: int
+    errors: list[RowProblem]
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+@router.get(
+    "/template.xlsx",
+    summary="The blank people ledger (.xlsx), Chinese headers with English keys",
+    response={200: None},
+)
+def template(request: HttpRequest) -> Any:
+    out = io.BytesIO()
+    exports.people_template(out)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename="people-template.xlsx", content_type=exports.XLSX
+    )
+
+
+@router.post(
+    "",
+    response={201: ImportOut, 202: ImportOut},
+    summary="Import people from an .xlsx or .csv ledger",
+    description=(
+        "Multipart field `file`; optional `household_id` places every row in that household; "
+        "`mode` is `all` (default: any bad row and nothing is written) or `good` (write the "
+        "good rows, report the bad). A small file is imported at once (201); a large one runs "
+        "in the background (202): poll `GET imports/{id}`. A file that cannot be read at all "
+        "(not a spreadsheet, empty, too large, a required column missing) is refused with 422."
+    ),
+)
+def import_create(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    household_id: Form[int | None] = None,
+    mode: Form[ImportMode] = ImportMode.ALL_OR_NOTHING,
+) -> Any:
+    job = imports.import_start(
+        actor=request.user,
+        upload=file,
+        mode=str(mode.value if hasattr(mode, "value") else mode),
+        household_id=household_id,
+        request=request,
+    )
+    running = job.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+    return (202 if running else 201), imports.job_report(job)
+
+
+@router.get("", response=list[ImportOut], summary="Your imports, newest first")
+def import_list(request: HttpRequest) -> Any:
+    return [imports.job_report(job) for job in imports.job_list(user=request.user)[:50]]
+
+
+@router.get(
+    "/{int:job_id}",
+    response=ImportOut,
+    summary="An import's state, counts and row report (its creator's only)",
+)
+def import_read(request: HttpRequest, job_id: int) -> Any:
+    return imports.job_report(imports.job_get(user=request.user, pk=job_id))
+
+
+@export_router.get(
+    "/export.xlsx",
+    summary="People of your jurisdiction as .xlsx, masked as on screen (audited)",
+    response={200: None},
+)
+def people_export(request: HttpRequest, grid: str | None = None) -> Any:
+    out, _count = exports.people_export(user=request.user, grid=grid, request=request)
+    name = f"people-{grid or 'all'}-{dt.date.today():%Y%m%d}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=name, content_type=exports.XLSX)

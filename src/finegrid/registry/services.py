@@ -51,6 +51,13 @@ PLAIN_FIELDS = (
 )
 
 
+# TextChoices.values builds a new list on each call; clean_person runs once per ledger row.
+_DOCUMENT_TYPES = frozenset(DocumentType.values)
+_GENDERS = frozenset(Gender.values)
+_RESIDENCE_STATUSES = frozenset(ResidenceStatus.values)
+_RELATIONS = frozenset(Relation.values)
+
+
 @dataclass
 class PersonData:
     name: str = ""
@@ -90,7 +97,7 @@ def clean_person(
         bad(_("The name is longer than 64 characters."), "name")
     out["name"] = name
     doc_type = data.document_type or (DocumentType.ID_CARD if data.id_number else DocumentType.NONE)
-    if doc_type not in DocumentType.values:
+    if doc_type not in _DOCUMENT_TYPES:
         bad(_("Unknown document type."), "document_type")
     out["document_type"] = doc_type
     id_number = ""
@@ -121,7 +128,7 @@ def clean_person(
         bad(_("The birth date is in the future."), "birth_date")
     out["birth_date"] = birth
     out["gender"] = gender or Gender.UNKNOWN
-    if out["gender"] not in Gender.values:
+    if out["gender"] not in _GENDERS:
         bad(_("Unknown gender."), "gender")
 
     phone = ""
@@ -132,9 +139,9 @@ def clean_person(
             problems.extend(exc.problems)
     out["_phone"] = phone
 
-    if data.residence_status not in ResidenceStatus.values:
+    if data.residence_status not in _RESIDENCE_STATUSES:
         bad(_("Unknown residence status."), "residence_status")
-    if data.relation and data.relation not in Relation.values:
+    if data.relation and data.relation not in _RELATIONS:
         bad(_("Unknown relation to the head of household."), "relation")
     for name_ in (
         "residence_status",

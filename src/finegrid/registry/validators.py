@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 from stdnum import numdb
@@ -20,6 +21,7 @@ def check_digit(first17: str) -> str:
     return CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
+@lru_cache(maxsize=8192)  # a ledger repeats a few region codes; numdb lookups are slow
 def region_exists(code: str) -> bool:
     # python-stdnum ships the GB/T 2260 division codes, past and present: a code that was valid
     # when its holder was registered stays valid on their card for life.

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+logger = logging.getLogger(__name__)
 
 
 def parse_addr(addr: str) -> tuple[str, int]:
@@ -12,7 +17,42 @@ def parse_addr(addr: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def run_server(addr: str) -> None:
+def start_task_worker() -> threading.Thread:
+    """Run the database task worker in a daemon thread of this process, so the embedded demo
+    processes background work (large imports) with no second process. Production runs
+    ``finegrid db_worker`` beside the servers instead (docs/decisions/0002-background-tasks.md)."""
+    from django.utils.crypto import get_random_string
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"serve-{get_random_string(12)}",
+        excluded_queue_names=[],
+    )
+
+    def loop() -> None:
+        # Worker.run() only returns on shutdown; an unexpected error (a locked database after a
+        # long write) must not end background work for the life of the server.
+        while True:
+            try:
+                worker.run()
+                return
+            except Exception:
+                logger.exception("task worker stopped; restarting in 5 s")
+                time.sleep(5)
+
+    # signals stay with uvicorn: the worker's own handlers may only be set in the main thread
+    thread = threading.Thread(target=loop, name="finegrid-tasks", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_server(addr: str, *, worker: bool = True) -> None:
     import uvicorn
 
     from finegrid.grids.selectors import point_index_cache
@@ -21,6 +61,8 @@ def run_server(addr: str) -> None:
     # Build the point index before taking requests, so no caller waits for it (seconds at city
     # scale; milliseconds for a street).
     point_index_cache.get()
+    if worker:
+        start_task_worker()
     uvicorn.run("finegrid.config.asgi:application", host=host, port=port, log_level="warning")
 
 
@@ -29,7 +71,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not run background tasks here (run `finegrid db_worker` separately).",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         self.stdout.write(f"finegrid serving on http://{opts['addr']}/")
-        run_server(opts["addr"])
+        run_server(opts["addr"], worker=not opts["no_worker"])
