@@ -483,6 +483,9 @@ def seed(*, scale_name: str, seed_value: int = 1, password: str) -> dict[str, in
     counts["dedicated"] = sum(1 for s, _ in plan.specs if s.kind == Kind.DEDICATED)
     if scale.people:
         counts.update(_people_and_places(plan, scale, seed_value, password))
+        from finegrid.demo.population import populate
+
+        counts = populate(plan, scale, seed_value, counts)
     return counts
 
 
