@@ -193,3 +193,62 @@ def figures(*, user: Any, grid: str | None, since: dt.datetime, until: dt.dateti
         avg_resolve_minutes=minutes(agg["avg_resolve"]),
         escalations=agg["escalations"],
     )
+
+
+def handler_candidates(*, paths: list[str]) -> list[Any]:
+    """People who may handle a case in every one of ``paths``: field workers and officials
+    whose role covers each path (an assignment on the grid or any grid above it)."""
+    from finegrid.accounts.models import RoleAssignment, User
+    from finegrid.cases.permissions import FIELD, OFFICIALS
+
+    if not paths:
+        return []
+    user_ids: set[int] | None = None
+    for path in set(paths):
+        parts = [p for p in path.split("/") if p]
+        ancestors = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        ids = set(
+            RoleAssignment.objects.filter(
+                grid_path__in=ancestors, role__in=FIELD | OFFICIALS
+            ).values_list("user_id", flat=True)
+        )
+        user_ids = ids if user_ids is None else user_ids & ids
+    return list(User.objects.filter(pk__in=user_ids or []).order_by("display_name", "username"))
+
+
+def handlers_within(*, user: Any) -> list[Any]:
+    """Field workers and officials holding a role inside the user's dispatch jurisdiction: the
+    choice for bulk reassignment (the service still checks each case's grid)."""
+    from finegrid.accounts.models import RoleAssignment, User
+    from finegrid.cases.permissions import DISPATCHERS, FIELD, OFFICIALS
+
+    roles = RoleAssignment.objects.filter(role__in=FIELD | OFFICIALS)
+    scoped = scope_for(user, roles=DISPATCHERS).filter(roles, "grid_path")
+    return list(
+        User.objects.filter(pk__in=scoped.values("user_id")).order_by("display_name", "username")
+    )
+
+
+def households_for_report(*, user: Any, limit: int = 300) -> list[Any]:
+    """Households a reporter may pick instead of a point: those in the user's jurisdiction, when
+    few enough to list (a micro-grid has a few dozen)."""
+    from finegrid.grids.models import Household
+
+    qs = scope_for(user).filter(Household.objects.all(), "grid_path").order_by("address", "id")
+    rows = list(qs.only("id", "address")[: limit + 1])
+    return rows if len(rows) <= limit else []
+
+
+def department_whistles(*, user: Any, case: Case | None = None, open_only: bool = True) -> Any:
+    """Whistles to the user's departments on cases in the user's jurisdiction: the department
+    workspace, and the report-in / resolve buttons on a case page."""
+    from finegrid.cases.models import Whistle, WhistleStatus
+
+    qs = Whistle.objects.filter(
+        department__in=user.departments.all(), case__in=case_queryset(user)
+    ).select_related("case", "case__category", "case__micro_grid", "department")
+    if case is not None:
+        qs = qs.filter(case=case)
+    if open_only:
+        qs = qs.filter(status__in=[WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN])
+    return qs.order_by("report_in_due", "id")

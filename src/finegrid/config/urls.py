@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from finegrid.cases.views import track_patterns
 from finegrid.config.api import api
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("finegrid.accounts.urls")),
     path("registry/", include("finegrid.registry.urls")),
     path("cases/", include("finegrid.cases.urls")),
+    path("track/", include((track_patterns, "track"))),
     path("open311/v2/", include("finegrid.open311.urls")),
     path("", include("finegrid.grids.urls")),
 ]
