@@ -38,7 +38,7 @@ from finegrid.core import pii
 from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.grids.models import Duty, Grid, Household, Level, Responsibility
 from finegrid.grids.selectors import locate
-from finegrid.notifications.services import notify
+from finegrid.notifications.services import notification_rows, notify, notify_rows
 
 FOLLOW_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone
 
@@ -740,79 +740,142 @@ def case_supervise(
 # --- the clock sweep ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def case_escalate(*, case: Case, now: dt.datetime) -> Case:
-    """Breach: the case moves one level up the grid tree, and its clock starts again there."""
-    case = _locked(case)
-    if case.status not in OPEN_STATUSES or case.escalate_at is None or case.escalate_at > now:
-        return case
-    parent_id = case.handling_grid.parent_id
-    parent = Grid.objects.filter(pk=parent_id).first() if parent_id else None
+SWEPT_FIELDS = [
+    "handling_grid",
+    "escalation_level",
+    "escalate_at",
+    "colour",
+    "next_check_at",
+    "updated_at",
+]
+
+
+@dataclass
+class _SweepBatch:
+    """Writes of one sweep batch, made together: one UPDATE, one INSERT of events, one of
+    notifications, however many cases are due."""
+
+    events: list[CaseEvent] = field(default_factory=list)
+    notices: list[tuple[list[Any], Case]] = field(default_factory=list)
+    heads: dict[int, list[Any]] = field(default_factory=dict)
+
+    def people_of(self, grid: Grid) -> list[Any]:
+        if grid.pk not in self.heads:
+            rows = Responsibility.objects.filter(grid=grid).select_related("person")
+            self.heads[grid.pk] = [r.person for r in rows]
+        return self.heads[grid.pk]
+
+    def flush(self, cases: list[Case]) -> None:
+        if cases:
+            stamp = timezone.now()  # bulk_update does not apply auto_now
+            for case in cases:
+                case.updated_at = stamp
+            Case.objects.bulk_update(cases, SWEPT_FIELDS)
+        CaseEvent.objects.bulk_create(self.events)
+        rows = []
+        for users, case in self.notices:
+            rows += notification_rows(
+                users=users,
+                kind="case.escalated",
+                title=_("Case %(number)s is overdue and escalated to you"),
+                params={"number": case.number},
+                url=f"/cases/{case.pk}/",
+            )
+        notify_rows(rows)
+
+
+def _escalate(case: Case, now: dt.datetime, batch: _SweepBatch) -> None:
+    """One level up the grid tree, the clock started again there (the case is loaded with its
+    category and handling grid's parent, and locked)."""
     before = case.handling_grid
+    parent = before.parent
     if parent is not None:
         case.handling_grid = parent
     case.escalation_level += 1
     safety = case.category.safety_critical
-    minutes = max(
-        1,
+    minutes = (
         case.category.accept_minutes
         if case.accepted_at is None
-        else case.category.resolve_minutes(case.track),
+        else case.category.resolve_minutes(case.track)
     )
-    # at the top of the tree the clock stops escalating; the colour stays red
+    # at the top of the tree the clock stops escalating; the colour stays as it is
     case.escalate_at = (
-        clock.due(now, minutes, working_hours=not safety)
+        clock.due(now, max(1, minutes), working_hours=not safety)
         if parent is not None and parent.parent_id
         else None
     )
     _refresh_clock(case, now)
-    case.save()
-    _event(
-        case,
-        None,
-        "escalate",
-        case.status,
-        case.status,
-        now,
-        from_grid=before.code,
-        to_grid=case.handling_grid.code,
-        level=case.escalation_level,
+    batch.events.append(
+        CaseEvent(
+            case=case,
+            at=now,
+            action="escalate",
+            from_status=case.status,
+            to_status=case.status,
+            data={
+                "from_grid": before.code,
+                "to_grid": case.handling_grid.code,
+                "level": case.escalation_level,
+            },
+        )
     )
-    heads = Responsibility.objects.filter(grid=case.handling_grid).select_related("person")
-    notify(
-        users=[r.person for r in heads] + ([case.supervisor] if case.supervisor else []),
-        kind="case.escalated",
-        title=_("Case %(number)s is overdue and escalated to you"),
-        params={"number": case.number},
-        url=f"/cases/{case.pk}/",
+    batch.notices.append(
+        (batch.people_of(case.handling_grid) + ([case.supervisor] if case.supervisor else []), case)
     )
+
+
+def _due_cases(now: dt.datetime, limit: int, pk: int | None = None) -> list[Case]:
+    qs = Case.objects.select_for_update(skip_locked=pk is None).select_related(
+        "category", "handling_grid__parent", "supervisor"
+    )
+    if pk is not None:
+        return list(qs.filter(pk=pk))
+    return list(qs.filter(next_check_at__lte=now).order_by("next_check_at")[:limit])
+
+
+@transaction.atomic
+def case_escalate(*, case: Case, now: dt.datetime) -> Case:
+    """Breach: the case moves one level up the grid tree, and its clock starts again there."""
+    (case,) = _due_cases(now, 1, pk=case.pk)
+    if case.status not in OPEN_STATUSES or case.escalate_at is None or case.escalate_at > now:
+        return case
+    batch = _SweepBatch()
+    _escalate(case, now, batch)
+    batch.flush([case])
     return case
 
 
 def cases_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
     """Recolour and escalate the cases whose next check is due. Reads only those rows (a partial
-    index on next_check_at), so its cost follows the open cases, never all cases."""
+    index on next_check_at), so its cost follows the due cases, never all cases; writes each
+    batch in a handful of statements."""
     now = now or timezone.now()
     counts = {"checked": 0, "escalated": 0, "recoloured": 0}
     while True:
         with transaction.atomic():
-            due = list(
-                Case.objects.select_for_update(skip_locked=True)
-                .select_related("category", "handling_grid")
-                .filter(next_check_at__lte=now)
-                .order_by("next_check_at")[:batch]
-            )
+            # skip_locked: a case someone is moving right now is left for the next tick
+            due = _due_cases(now, batch)
+            writes = _SweepBatch()
             for case in due:
                 counts["checked"] += 1
                 if case.escalate_at is not None and case.escalate_at <= now:
-                    case_escalate(case=case, now=now)
+                    _escalate(case, now, writes)
                     counts["escalated"] += 1
                     continue
                 before = case.colour
                 _refresh_clock(case, now)
-                case.save(update_fields=["colour", "next_check_at", "updated_at"])
                 if case.colour != before:
                     counts["recoloured"] += 1
-                    _event(case, None, "colour", case.status, case.status, now, colour=case.colour)
+                    writes.events.append(
+                        CaseEvent(
+                            case=case,
+                            at=now,
+                            action="colour",
+                            from_status=case.status,
+                            to_status=case.status,
+                            data={"colour": case.colour},
+                        )
+                    )
+            writes.flush(due)
         if len(due) < batch:
             return counts

@@ -11,16 +11,15 @@ from django.utils.functional import Promise
 from finegrid.notifications.models import Notification
 
 
-def notify(
+def notification_rows(
     *,
     users: Iterable[Any],
     kind: str,
     title: str | Promise,
     params: dict[str, Any] | None = None,
     url: str = "",
-) -> int:
-    """Write one notification per distinct user, in the caller's transaction. The title is
-    stored in zh-hans, the language of the people who read it."""
+) -> list[Notification]:
+    """Unsaved rows, one per distinct user; the title in zh-hans, the readers' language."""
     with translation.override("zh-hans"):
         text = str(title) % params if params else str(title)
     seen: set[int] = set()
@@ -30,5 +29,24 @@ def notify(
             continue
         seen.add(user.pk)
         rows.append(Notification(user=user, kind=kind, title=text[:200], url=url))
+    return rows
+
+
+def notify_rows(rows: list[Notification]) -> int:
+    """Write rows made by notification_rows in one statement, in the caller's transaction."""
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+def notify(
+    *,
+    users: Iterable[Any],
+    kind: str,
+    title: str | Promise,
+    params: dict[str, Any] | None = None,
+    url: str = "",
+) -> int:
+    """Notify in the caller's transaction, so the notice survives whatever the change survives."""
+    return notify_rows(
+        notification_rows(users=users, kind=kind, title=title, params=params, url=url)
+    )
