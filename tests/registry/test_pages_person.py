@@ -89,7 +89,7 @@ def test_a_bad_id_number_is_shown_beside_its_field_and_nothing_changes(
     body = response.content.decode()
     assert response.status_code == 422
     assert 'data-field="id_number"' in body and "fg-field-error" in body
-    assert "校验码" in body or "check digit" in body
+    assert "校验位" in body or "check digit" in body
     zhang.refresh_from_db()
     assert zhang.id_number_masked.endswith(make_id()[-4:])
 

@@ -1,9 +1,753 @@
-"""/api/v1/cases: create (with Idempotency-Key), read, list with filters, transitions."""
+"""/api/v1/cases: create (with Idempotency-Key), read, list with filters, transitions, photos.
+
+Thin: parse, call one selector or service, shape the answer. Times are stored in UTC and
+answered in ISO 8601 with the Chengdu offset (+08:00). A case outside the caller's jurisdiction
+answers 404 as if it did not exist; a role that may not take an action answers 403; an action
+the case's status does not allow answers 409. The reporter follows a case with no login under
+``/track/{follow_code}``, which shows neither names nor phone numbers.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+import math
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, File, Header, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from finegrid.accounts.api import API_AUTH
+from finegrid.accounts.jurisdiction import scope_for
+from finegrid.accounts.models import User
+from finegrid.cases import photos, selectors, services
+from finegrid.cases.models import (
+    Case,
+    CaseEvent,
+    Colour,
+    Department,
+    Source,
+    Status,
+    Track,
+    Urgency,
+)
+from finegrid.cases.permissions import CASE_READERS, FIELD, OFFICIALS
+from finegrid.cases.workflow import ACTION_LABELS
+from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.grids.geo import METRES_PER_DEGREE
 
 router = Router(tags=["cases"], auth=API_AUTH)
+
+MAX_LIMIT = 200
+MAX_PHOTOS = 9
+MAX_KEY = 100  # the stored key is "<caller>:<key>" in 120 characters
+
+
+# --- schemas --------------------------------------------------------------------------------
+
+
+class Ref(Schema):
+    code: str
+    name: str
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+
+
+class PhotoOut(Schema):
+    id: str
+    url: str
+    width: int
+    height: int
+
+
+class CaseItem(Schema):
+    id: int
+    number: str
+    category: Ref
+    description: str
+    status: str
+    status_label: str
+    colour: str
+    colour_label: str
+    track: str
+    source: str
+    urgency: str
+    micro_grid: Ref
+    handling_grid: Ref
+    address: str
+    lat: float | None
+    lng: float | None
+    assignee: PersonRef | None
+    department: Ref | None
+    escalation_level: int
+    reported_at: dt.datetime
+    accept_due: dt.datetime
+    resolve_due: dt.datetime
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseItem]
+
+
+class DuplicateOut(Schema):
+    id: int
+    number: str
+    description: str
+    distance: float = Field(description="metres from the new case")
+
+
+class CaseCreated(CaseItem):
+    follow_code: str
+    photos: list[PhotoOut]
+    duplicates: list[DuplicateOut] = Field(
+        description="open cases of the same category nearby, offered for merging"
+    )
+
+
+class EventOut(Schema):
+    id: int
+    action: str
+    label: str
+    actor: PersonRef | None
+    from_status: str
+    to_status: str
+    note: str
+    photos: list[PhotoOut]
+    data: dict[str, Any]
+    at: dt.datetime
+
+
+class WhistleOut(Schema):
+    department: Ref
+    status: str
+    whistled_at: dt.datetime
+    report_in_due: dt.datetime
+    reported_in_at: dt.datetime | None
+    resolve_due: dt.datetime
+    resolved_at: dt.datetime | None
+
+
+class CaseDetail(CaseItem):
+    follow_code: str
+    reporter_name: str
+    reporter_phone_masked: str
+    household_id: int | None
+    accepted_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    satisfaction: str
+    supervisor: PersonRef | None
+    merged_into: str | None
+    photos: list[PhotoOut]
+    whistles: list[WhistleOut]
+    events: list[EventOut]
+
+
+class CaseIn(Schema):
+    category: str = Field(description="code from the managed taxonomy, e.g. sanitation")
+    description: str = Field(max_length=2000)
+    lat: float | None = None
+    lng: float | None = None
+    household_id: int | None = None
+    address: str = Field("", max_length=200)
+    urgency: Urgency = Urgency.NORMAL
+    source: Source | None = Field(
+        None, description="patrol for staff, resident for everyone else, unless given"
+    )
+    reporter_name: str = Field("", max_length=64)
+    reporter_phone: str = ""
+    photos: list[str] = Field([], description="ids from POST /api/v1/cases/photos")
+
+
+class CaseQuery(Schema):
+    status: Status | None = None
+    open: bool = Field(False, description="only open cases")
+    colour: Colour | None = None
+    grid: str | None = Field(None, description="code of a grid: only cases under it")
+    category: str | None = None
+    track: Track | None = None
+    source: Source | None = None
+    since: dt.date | None = Field(None, description="reported on or after (Chengdu date)")
+    until: dt.date | None = Field(None, description="reported on or before (Chengdu date)")
+    assignee: str | None = Field(None, description="me, or a user id")
+    department: str | None = Field(None, description="code of a whistled department")
+    limit: int = 50
+    offset: int = 0
+
+
+class PageQuery(Schema):
+    limit: int = 50
+    offset: int = 0
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class AcceptIn(NoteIn):
+    track: Track | None = None
+
+
+class AssignIn(NoteIn):
+    assignee: str = Field(description="username or user id of the handler")
+
+
+class PhotoNoteIn(Schema):
+    note: str = ""
+    photos: list[str] = []
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class MergeIn(Schema):
+    into: str = Field(description="number of the case this one duplicates")
+
+
+class DepartmentIn(NoteIn):
+    department: str = Field(description="department code, e.g. chengguan")
+
+
+class DepartmentResolveIn(PhotoNoteIn):
+    department: str
+
+
+class VisitBackIn(Schema):
+    note: str
+    close: bool = True
+
+
+class SuperviseIn(Schema):
+    supervisor: str = Field(description="username or user id of the supervisor (监督员)")
+
+
+class FeedbackIn(Schema):
+    satisfaction: str = Field(description="satisfied, basically_satisfied or dissatisfied")
+    comment: str = Field("", max_length=1000)
+
+
+class PublicEvent(Schema):
+    action: str
+    label: str
+    from_status: str
+    to_status: str
+    at: dt.datetime
+
+
+class PublicCase(Schema):
+    number: str
+    category: str
+    status: str
+    status_label: str
+    reported_at: dt.datetime
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    satisfaction: str
+    awaiting_feedback: bool
+    events: list[PublicEvent]
+
+
+# --- shaping --------------------------------------------------------------------------------
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value is not None else None
+
+
+def _person(user: Any) -> dict[str, Any] | None:
+    return {"id": user.pk, "name": str(user)} if user is not None else None
+
+
+def _ref(obj: Any) -> dict[str, str] | None:
+    return {"code": obj.code, "name": obj.name} if obj is not None else None
+
+
+def _item(c: Case) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "number": c.number,
+        "category": _ref(c.category),
+        "description": c.description,
+        "status": c.status,
+        "status_label": str(c.get_status_display()),
+        "colour": c.colour,
+        "colour_label": str(c.get_colour_display()),
+        "track": c.track,
+        "source": c.source,
+        "urgency": c.urgency,
+        "micro_grid": _ref(c.micro_grid),
+        "handling_grid": _ref(c.handling_grid),
+        "address": c.address,
+        "lat": c.lat,
+        "lng": c.lng,
+        "assignee": _person(c.assignee) if c.assignee_id else None,
+        "department": _ref(c.department) if c.department_id else None,
+        "escalation_level": c.escalation_level,
+        "reported_at": _local(c.reported_at),
+        "accept_due": _local(c.accept_due),
+        "resolve_due": _local(c.resolve_due),
+    }
+
+
+def _event(e: CaseEvent) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "action": e.action,
+        "label": str(ACTION_LABELS.get(e.action, e.action)),
+        "actor": _person(e.actor) if e.actor_id else None,
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "note": e.note,
+        "photos": e.photos,
+        "data": e.data,
+        "at": _local(e.at),
+    }
+
+
+def _detail(c: Case) -> dict[str, Any]:
+    whistles = c.whistles.select_related("department").order_by("whistled_at", "id")
+    return {
+        **_item(c),
+        "follow_code": c.follow_code,
+        "reporter_name": c.reporter_name,
+        "reporter_phone_masked": c.reporter_phone_masked,
+        "household_id": c.household_id,
+        "accepted_at": _local(c.accepted_at),
+        "resolved_at": _local(c.resolved_at),
+        "closed_at": _local(c.closed_at),
+        "satisfaction": c.satisfaction,
+        "supervisor": _person(c.supervisor) if c.supervisor_id else None,
+        "merged_into": c.merged_into.number if c.merged_into_id and c.merged_into else None,
+        "photos": c.photos,
+        "whistles": [
+            {
+                "department": _ref(w.department),
+                "status": w.status,
+                "whistled_at": _local(w.whistled_at),
+                "report_in_due": _local(w.report_in_due),
+                "reported_in_at": _local(w.reported_in_at),
+                "resolve_due": _local(w.resolve_due),
+                "resolved_at": _local(w.resolved_at),
+            }
+            for w in whistles
+        ],
+        "events": [_event(e) for e in selectors.case_trace(c)],
+    }
+
+
+def _distance(case: Case, lat: float, lng: float) -> float:
+    dy = (case.lat or 0.0) - lat
+    dx = ((case.lng or 0.0) - lng) * math.cos(math.radians(lat))
+    return round(math.hypot(dx, dy) * METRES_PER_DEGREE, 1)
+
+
+def _duplicates(user: Any, case: Case) -> list[dict[str, Any]]:
+    """Earlier open cases nearby that the reporter may see; computed as of the case's report, so
+    a replayed request answers the same list."""
+    if case.lat is None or case.lng is None:
+        return []
+    scope = scope_for(user, roles=CASE_READERS)
+    found = selectors.duplicate_candidates(
+        category_id=case.category_id,
+        lat=case.lat,
+        lng=case.lng,
+        now=case.reported_at,
+        exclude=case.pk,
+    )
+    return [
+        {
+            "id": d.pk,
+            "number": d.number,
+            "description": d.description,
+            "distance": _distance(d, case.lat, case.lng),
+        }
+        for d in found
+        if d.pk < case.pk and scope.covers(d.grid_path)
+    ]
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _page(filters: PageQuery | CaseQuery) -> tuple[int, int]:
+    if not 1 <= filters.limit <= MAX_LIMIT:
+        raise InvalidInput(Problem(_("limit must be between 1 and 200."), field="limit"))
+    if filters.offset < 0:
+        raise InvalidInput(Problem(_("offset must not be negative."), field="offset"))
+    return filters.offset, filters.offset + filters.limit
+
+
+def _user(value: str, field: str) -> User:
+    value = (value or "").strip()
+    found = (
+        User.objects.filter(pk=int(value))
+        if value.isdigit()
+        else User.objects.filter(username=value)
+    ).first()
+    if found is None or not found.is_active:
+        raise InvalidInput(Problem(_("No such user."), field=field))
+    return found
+
+
+def _department(code: str) -> Department:
+    found = Department.objects.filter(code=(code or "").strip()).first()
+    if found is None:
+        raise InvalidInput(Problem(_("No such department."), field="department"))
+    return found
+
+
+def _photos(ids: list[str]) -> list[dict[str, Any]]:
+    if len(ids) > MAX_PHOTOS:
+        raise InvalidInput(Problem(_("Attach at most 9 photos."), field="photos"))
+    return photos.photo_refs(ids)
+
+
+def _case(request: HttpRequest, case_id: int) -> Case:
+    return selectors.case_get(user=request.user, pk=case_id)
+
+
+def _answer(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _detail(_case(request, case_id))
+
+
+def _default_source(user: Any) -> str:
+    return (
+        Source.RESIDENT
+        if scope_for(user, roles=frozenset(FIELD | OFFICIALS)).empty
+        else Source.PATROL
+    )
+
+
+# --- create, list, read ---------------------------------------------------------------------
+
+
+@router.post(
+    "",
+    response={201: CaseCreated},
+    summary="Report a case (上报事件)",
+    description=(
+        "Send an `Idempotency-Key` header from a mobile client: a retry with the same key and "
+        "body answers the first case again (201, header `Idempotent-Replayed: true`); the same "
+        "key with another body is refused with 422 naming `Idempotency-Key`."
+    ),
+)
+def case_create(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: CaseIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> tuple[int, dict[str, Any]]:
+    user = request.user if isinstance(request.user, User) else None
+    key = (idempotency_key or "").strip()
+    if len(key) > MAX_KEY:
+        raise InvalidInput(
+            Problem(
+                _("The Idempotency-Key is longer than 100 characters."), field="Idempotency-Key"
+            )
+        )
+    report = services.CaseReport(
+        category=payload.category,
+        description=payload.description,
+        source=str(payload.source or _default_source(user)),
+        lat=payload.lat,
+        lng=payload.lng,
+        household_id=payload.household_id,
+        address=payload.address,
+        urgency=str(payload.urgency),
+        reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone,
+        photos=_photos(payload.photos),
+    )
+    case, created = services.case_report(
+        actor=user, report=report, idempotency_key=key, caller=f"u{request.user.pk}"
+    )
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+        case = Case.objects.select_related(
+            "category", "micro_grid", "handling_grid", "assignee", "department"
+        ).get(pk=case.pk)
+    return 201, {
+        **_item(case),
+        "follow_code": case.follow_code,
+        "photos": case.photos,
+        "duplicates": _duplicates(user, case),
+    }
+
+
+@router.get("", response=CasePage, summary="List cases in your jurisdiction")
+def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> dict[str, Any]:
+    start, stop = _page(filters)
+    assignee_id = None
+    if filters.assignee:
+        if filters.assignee == "me":
+            assignee_id = request.user.pk
+        elif filters.assignee.isdigit():
+            assignee_id = int(filters.assignee)
+        else:
+            raise InvalidInput(Problem(_("assignee must be me or a user id."), field="assignee"))
+    qs = selectors.case_list(
+        user=request.user,
+        filters=selectors.CaseFilters(
+            status=filters.status,
+            open_only=filters.open,
+            colour=filters.colour,
+            grid=filters.grid,
+            category=filters.category,
+            track=filters.track,
+            source=filters.source,
+            since=filters.since,
+            until=filters.until,
+            assignee_id=assignee_id,
+            department=filters.department,
+        ),
+    )
+    return {"count": qs.count(), "items": [_item(c) for c in qs[start:stop]]}
+
+
+@router.get("/mine", response=CasePage, summary="My tasks: most urgent colour first")
+def case_mine(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, Any]:
+    start, stop = _page(filters)
+    qs = selectors.my_tasks(user=request.user).select_related(
+        "handling_grid", "assignee", "department"
+    )
+    return {"count": qs.count(), "items": [_item(c) for c in qs[start:stop]]}
+
+
+@router.post("/photos", response={201: PhotoOut}, summary="Upload a photo (JPEG, PNG, WebP)")
+def photo_upload(
+    request: HttpRequest, file: File[UploadedFile | None] = None
+) -> tuple[int, dict[str, Any]]:
+    if file is None:
+        raise InvalidInput(
+            Problem(_("Attach the photo as the multipart field file."), field="file")
+        )
+    photo = photos.photo_store(upload=file, size=file.size or 0, uploader_id=request.user.pk)
+    return 201, photo.ref()
+
+
+@router.get("/photos/{photo_id}", summary="A photo of a case you may see")
+def photo_read(request: HttpRequest, photo_id: str) -> FileResponse:
+    photo = photos.photo_get(photo_id)
+    if photo is None or not _may_see_photo(request.user, photo):
+        raise NotFound(_("No such photo."), field="photo_id")
+    path = photos.path_of(photo.id)
+    assert path is not None
+    response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _may_see_photo(user: Any, photo: photos.Photo) -> bool:
+    if photo.uploader_id is not None and photo.uploader_id == user.pk:
+        return True
+    cases = selectors.case_queryset(user)
+    return (
+        cases.filter(photos__icontains=photo.id).exists()
+        or cases.filter(events__photos__icontains=photo.id).exists()
+    )
+
+
+@router.get("/{int:case_id}", response=CaseDetail, summary="One case with its full trace")
+def case_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _answer(request, case_id)
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+
+@router.post("/{int:case_id}/accept", response=CaseDetail, summary="Accept (受理), maybe re-track")
+def case_accept(request: HttpRequest, case_id: int, payload: AcceptIn) -> dict[str, Any]:
+    services.case_accept(
+        actor=request.user,
+        case=_case(request, case_id),
+        track=payload.track,
+        note=payload.note,
+    )
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/dispatch", response=CaseDetail, summary="Dispatch to a handler")
+def case_dispatch(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
+    case = _case(request, case_id)
+    assignee = _user(payload.assignee, "assignee")
+    services.case_dispatch(actor=request.user, case=case, assignee=assignee, note=payload.note)
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/reassign", response=CaseDetail, summary="Reassign to another handler")
+def case_reassign(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
+    case = _case(request, case_id)
+    assignee = _user(payload.assignee, "assignee")
+    services.case_reassign(actor=request.user, case=case, assignee=assignee, note=payload.note)
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/start", response=CaseDetail, summary="Start handling")
+def case_start(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[str, Any]:
+    services.case_start(actor=request.user, case=_case(request, case_id), note=payload.note)
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/progress", response=CaseDetail, summary="Progress update with photos")
+def case_progress(request: HttpRequest, case_id: int, payload: PhotoNoteIn) -> dict[str, Any]:
+    case = _case(request, case_id)
+    refs = _photos(payload.photos)
+    services.case_progress(actor=request.user, case=case, note=payload.note, photos=refs)
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/return", response=CaseDetail, summary="Return the case (退回)")
+def case_return(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
+    services.case_return(actor=request.user, case=_case(request, case_id), reason=payload.reason)
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/resolve", response=CaseDetail, summary="Resolve (办结) with photos")
+def case_resolve(request: HttpRequest, case_id: int, payload: PhotoNoteIn) -> dict[str, Any]:
+    case = _case(request, case_id)
+    refs = _photos(payload.photos)
+    services.case_resolve(actor=request.user, case=case, note=payload.note, photos=refs)
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/close", response=CaseDetail, summary="Close a resolved case")
+def case_close(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[str, Any]:
+    services.case_close(actor=request.user, case=_case(request, case_id), note=payload.note)
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/reject", response=CaseDetail, summary="Reject as out of scope")
+def case_reject(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
+    services.case_reject(actor=request.user, case=_case(request, case_id), reason=payload.reason)
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/merge", response=CaseDetail, summary="Merge into an open duplicate")
+def case_merge(request: HttpRequest, case_id: int, payload: MergeIn) -> dict[str, Any]:
+    case = _case(request, case_id)
+    into = selectors.case_list(user=request.user).filter(number=payload.into.strip()).first()
+    if into is None:
+        raise InvalidInput(Problem(_("No such case in your jurisdiction."), field="into"))
+    services.case_merge(actor=request.user, case=case, into=into)
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/reopen", response=CaseDetail, summary="Reopen a resolved case")
+def case_reopen(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
+    services.case_reopen(actor=request.user, case=_case(request, case_id), reason=payload.reason)
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/whistle", response=CaseDetail, summary="Whistle a department (吹哨)")
+def case_whistle(request: HttpRequest, case_id: int, payload: DepartmentIn) -> dict[str, Any]:
+    case = _case(request, case_id)
+    department = _department(payload.department)
+    services.case_whistle(actor=request.user, case=case, department=department, note=payload.note)
+    return _answer(request, case_id)
+
+
+@router.post(
+    "/{int:case_id}/report-in", response=CaseDetail, summary="The department reports in (报到)"
+)
+def case_report_in(request: HttpRequest, case_id: int, payload: DepartmentIn) -> dict[str, Any]:
+    case = _case(request, case_id)
+    department = _department(payload.department)
+    services.whistle_report_in(
+        actor=request.user, case=case, department=department, note=payload.note
+    )
+    return _answer(request, case_id)
+
+
+@router.post(
+    "/{int:case_id}/department-resolve",
+    response=CaseDetail,
+    summary="The whistled department resolves its part",
+)
+def case_department_resolve(
+    request: HttpRequest, case_id: int, payload: DepartmentResolveIn
+) -> dict[str, Any]:
+    case = _case(request, case_id)
+    department = _department(payload.department)
+    refs = _photos(payload.photos)
+    services.whistle_resolve(
+        actor=request.user, case=case, department=department, note=payload.note, photos=refs
+    )
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/visit-back", response=CaseDetail, summary="Record a visit-back (回访)")
+def case_visit_back(request: HttpRequest, case_id: int, payload: VisitBackIn) -> dict[str, Any]:
+    services.case_visit_back(
+        actor=request.user, case=_case(request, case_id), note=payload.note, close=payload.close
+    )
+    return _answer(request, case_id)
+
+
+@router.post("/{int:case_id}/supervise", response=CaseDetail, summary="Assign a supervisor (盯办)")
+def case_supervise(request: HttpRequest, case_id: int, payload: SuperviseIn) -> dict[str, Any]:
+    case = _case(request, case_id)
+    supervisor = _user(payload.supervisor, "supervisor")
+    services.case_supervise(actor=request.user, case=case, supervisor=supervisor)
+    return _answer(request, case_id)
+
+
+# --- the reporter, by follow-up code ---------------------------------------------------------
+
+
+def _public(c: Case) -> dict[str, Any]:
+    events = CaseEvent.objects.filter(case=c).exclude(action="colour").order_by("at", "id")
+    return {
+        "number": c.number,
+        "category": c.category.name,
+        "status": c.status,
+        "status_label": str(c.get_status_display()),
+        "reported_at": _local(c.reported_at),
+        "resolved_at": _local(c.resolved_at),
+        "closed_at": _local(c.closed_at),
+        "satisfaction": c.satisfaction,
+        "awaiting_feedback": c.status == Status.AWAITING_FEEDBACK,
+        "events": [
+            {
+                "action": e.action,
+                "label": str(ACTION_LABELS.get(e.action, e.action)),
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "at": _local(e.at),
+            }
+            for e in events
+        ],
+    }
+
+
+@router.get(
+    "/track/{follow_code}",
+    response=PublicCase,
+    auth=None,
+    summary="Follow a case by its code (no login; no names or phones)",
+)
+def case_track(request: HttpRequest, follow_code: str) -> dict[str, Any]:
+    return _public(selectors.case_by_follow_code(code=follow_code))
+
+
+@router.post(
+    "/track/{follow_code}/feedback",
+    response=PublicCase,
+    auth=None,
+    summary="The reporter's satisfaction (满意 / 基本满意 / 不满意)",
+)
+def case_track_feedback(
+    request: HttpRequest, follow_code: str, payload: FeedbackIn
+) -> dict[str, Any]:
+    case = selectors.case_by_follow_code(code=follow_code)
+    actor = request.user if request.user.is_authenticated else None
+    services.case_feedback(
+        case=case, satisfaction=payload.satisfaction, comment=payload.comment, actor=actor
+    )
+    return _public(selectors.case_by_follow_code(code=follow_code))

@@ -290,8 +290,8 @@ class CaseEvent(models.Model):
         verbose_name=_("who"),
     )
     action = models.CharField(_("action"), max_length=24)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    from_status = models.CharField(_("from status"), max_length=20, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, blank=True)
     note = models.TextField(_("note"), blank=True)
     photos = models.JSONField(default=list, blank=True)
     data = models.JSONField(default=dict, blank=True)

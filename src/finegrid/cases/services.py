@@ -33,7 +33,7 @@ from finegrid.cases.models import (
     WhistleStatus,
 )
 from finegrid.cases.permissions import access_case_act, access_department_act
-from finegrid.cases.workflow import TRANSITIONS, allowed
+from finegrid.cases.workflow import ACTION_VERBS, TRANSITIONS, allowed
 from finegrid.core import pii
 from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.grids.models import Duty, Grid, Household, Level, Responsibility
@@ -286,9 +286,9 @@ def _move(
     if not allowed(action, case.status):
         raise IllegalTransition(
             Problem(
-                _("A case that is %(status)s cannot be %(action)s."),
+                _("“%(action)s” is not possible for a case that is %(status)s."),
                 field="status",
-                params={"status": case.get_status_display(), "action": action},
+                params={"status": case.get_status_display(), "action": ACTION_VERBS[action]},
             )
         )
     before = case.status

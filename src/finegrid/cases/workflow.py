@@ -54,3 +54,21 @@ ACTION_LABELS = {
 def allowed(action: str, status: str) -> bool:
     sources, _to = TRANSITIONS[action]
     return status in sources
+
+
+# The moves as a user names them in an error ("cannot resolve a case that is reported").
+ACTION_VERBS = {
+    "accept": _("accept"),
+    "dispatch": _("dispatch"),
+    "whistle": _("whistle a department"),
+    "reassign": _("reassign"),
+    "start": _("start handling"),
+    "report_in": _("report in"),
+    "return": _("return"),
+    "resolve": _("resolve"),
+    "request_feedback": _("ask for feedback"),
+    "close": _("close"),
+    "reject": _("reject"),
+    "merge": _("merge"),
+    "reopen": _("reopen"),
+}

@@ -36,7 +36,7 @@ class AuditEvent(models.Model):
     # names of the fields touched, never their values
     fields = models.JSONField(_("fields"), default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    ip = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     grid_path = models.CharField(max_length=255, blank=True, db_index=True)
 
     class Meta:

@@ -1,0 +1,306 @@
+"""Case creation over HTTP under load, against a bare JSON endpoint on the same server.
+
+    .venv/bin/python bench/case_api.py            # needs wrk (apt-get install wrk)
+
+Seeds a fresh var/bench/cases.sqlite3 with the demo street, serves it with ``finegrid serve``
+(uvicorn) on a free 127.0.0.1 port and loads it with wrk on loopback: first the bare endpoint
+``GET /api/v1/ping`` (no auth, no database), then ``POST /api/v1/cases`` with a Bearer token, a
+JSON body and a unique Idempotency-Key per request, spread over the street's micro-grids and the
+ten categories. Same server, same connections, same duration, one after the other. Afterwards
+every answered request must have made exactly one case.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import _common
+
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+THREADS = 2
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+WARMUP_SECONDS = 3
+POINTS = 400
+PASSWORD = "finegrid-demo"
+SERVER_LOG = _common.BENCH_DIR / "case-api-server.log"
+SCRIPTS = _common.BENCH_DIR / "case-api"
+
+RPS_SHARE_GOAL = 0.5  # creation ≥ 50% of the bare endpoint's requests/s
+P95_RATIO_GOAL = 3.0  # creation p95 ≤ 3× the bare endpoint's
+
+# wrk runs one Lua state per thread: setup() numbers the threads so that keys never collide.
+LUA_COMMON = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format(
+    'RESULT {"requests": %d, "seconds": %.3f, "non_2xx": %d, "socket_errors": %d, '
+    .. '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "mean_ms": %.3f}\\n',
+    summary.requests, summary.duration / 1e6, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3,
+    latency.mean / 1e3))
+end
+"""
+
+LUA_CREATE = """
+local points = {%(points)s}
+local categories = {%(categories)s}
+local counter = 0
+local run = "r"
+
+-- a fresh run id per wrk invocation (its first argument), so no run replays another's keys
+function init(args)
+  run = args[1] or run
+end
+
+request = function()
+  counter = counter + 1
+  local p = points[(counter * 7 + (tid or 0)) %% #points + 1]
+  local category = categories[counter %% #categories + 1]
+  local body = string.format(
+    '{"category": "%%s", "description": "bench %%s-%%d-%%d", "lat": %%.6f, "lng": %%.6f}',
+    category, run, tid or 0, counter, p[1], p[2])
+  local headers = {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer %(token)s",
+    ["Idempotency-Key"] = string.format("%%s-%%d-%%d", run, tid or 0, counter),
+  }
+  return wrk.format("POST", "/api/v1/cases", headers, body)
+end
+"""
+
+
+def ensure_wrk() -> str:
+    exe = shutil.which("wrk")
+    if exe is None:
+        raise SystemExit("bench/case_api.py needs wrk on PATH: apt-get install -y wrk")
+    return exe
+
+
+def seed_street() -> str:
+    from django.core.management import call_command
+
+    from finegrid.grids.models import Grid
+
+    if os.environ.get("BENCH_REUSE_DB") and Grid.objects.exists():
+        return "reused var/bench/cases.sqlite3 (BENCH_REUSE_DB, for investigating only)"
+
+    took, _ = _common.timed(lambda: call_command("seed", scale="street", verbosity=0))
+    return f"seeded a fresh var/bench/cases.sqlite3 with the demo street ({took:.1f} s)"
+
+
+def report_points(n: int) -> list[tuple[float, float]]:
+    """Centres of micro-grids that the point index places in that very micro-grid."""
+    from finegrid.grids.models import Grid, Level
+    from finegrid.grids.selectors import locate
+
+    out = []
+    micro = Grid.objects.filter(level=Level.MICRO, center_lat__isnull=False).order_by("code")
+    for g in micro.only("pk", "center_lat", "center_lng").iterator():
+        assert g.center_lat is not None and g.center_lng is not None
+        hit = locate(lat=g.center_lat, lng=g.center_lng)
+        if hit is not None and hit.id == g.pk:
+            out.append((g.center_lat, g.center_lng))
+        if len(out) == n:
+            break
+    assert out, "no micro-grid centre lies in its own micro-grid"
+    return out
+
+
+def creation_queries(lat: float, lng: float) -> int:
+    """Queries behind one POST /api/v1/cases, in-process with the test client."""
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    from finegrid.accounts.models import ApiToken, User
+
+    user = User.objects.get(username="leader")
+    _token, key = ApiToken.issue(user=user, name="bench-queries")
+    client = DjangoClient(headers={"Authorization": f"Bearer {key}"})
+    body = {"category": "sanitation", "description": "bench warm", "lat": lat, "lng": lng}
+    client.post("/api/v1/cases", body, content_type="application/json")  # warm caches
+    with CaptureQueriesContext(connection) as ctx:
+        resp = client.post(
+            "/api/v1/cases",
+            body,
+            content_type="application/json",
+            headers={"Idempotency-Key": f"bench-queries-{time.time_ns()}"},
+        )
+    assert resp.status_code == 201, resp.content
+    return len(ctx.captured_queries)
+
+
+def start_server(port: int) -> subprocess.Popen[bytes]:
+    """``finegrid serve`` as a user starts it (with its task worker thread), or with the extra
+    arguments in BENCH_SERVE_ARGS (e.g. ``--no-worker``) when investigating."""
+    exe = os.path.join(os.path.dirname(sys.executable), "finegrid")
+    extra = os.environ.get("BENCH_SERVE_ARGS", "").split()
+    with SERVER_LOG.open("wb") as log:
+        return subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
+            [exe, "serve", "--addr", f"127.0.0.1:{port}", *extra],
+            env=dict(os.environ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def write_scripts(token: str, points: list[tuple[float, float]]) -> tuple[Path, Path]:
+    from finegrid.cases.models import Category
+
+    SCRIPTS.mkdir(parents=True, exist_ok=True)
+    codes = list(Category.objects.filter(active=True).values_list("code", flat=True))
+    create = SCRIPTS / "create.lua"
+    create.write_text(
+        LUA_COMMON
+        + LUA_CREATE
+        % {
+            "points": ", ".join(f"{{{lat:.6f}, {lng:.6f}}}" for lat, lng in points),
+            "categories": ", ".join(f'"{c}"' for c in codes),
+            "token": token,
+        },
+        encoding="utf-8",
+    )
+    bare = SCRIPTS / "bare.lua"
+    bare.write_text(LUA_COMMON, encoding="utf-8")
+    return bare, create
+
+
+def run_wrk(wrk: str, url: str, script: Path, seconds: int) -> dict[str, Any]:
+    run_id = f"r{time.time_ns()}"
+    proc = subprocess.run(  # noqa: S603 (wrk from PATH, our own arguments)
+        [
+            wrk,
+            f"-t{THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+            "--",
+            run_id,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"^RESULT (\{.*\})$", proc.stdout, re.MULTILINE)
+    if found is None:
+        raise SystemExit(f"wrk gave no result:\n{proc.stdout}\n{proc.stderr}")
+    result: dict[str, Any] = json.loads(found.group(1))
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def describe(result: dict[str, Any]) -> str:
+    return (
+        f"{result['rps']:,.0f} req/s; p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} "
+        f"ms, p99 {result['p99_ms']:.1f} ms; {result['requests']:,} requests, "
+        f"{result['non_2xx']} non-2xx, {result['socket_errors']} socket errors"
+    )
+
+
+def main() -> None:
+    wrk = ensure_wrk()
+    report = _common.Report("case_api", "Case creation over HTTP under load (uvicorn + wrk)")
+    _common.setup("cases", fresh=not os.environ.get("BENCH_REUSE_DB"))
+    report.note(seed_street())
+    points = report_points(POINTS)
+    queries = creation_queries(*points[0])
+
+    import map as map_bench  # the stdlib-only HTTP client and server start of bench/map.py
+
+    server = start_server(port := map_bench.free_port())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        client = map_bench.Client(base)
+        report.figure(
+            "server start until first answer", f"{map_bench.wait_ready(client, server):.1f} s"
+        )
+        _, body, status = client.request(
+            "/api/v1/auth/token", {"username": "leader", "password": PASSWORD, "name": "bench"}
+        )
+        assert status == 201, status
+        token = json.loads(body)["token"]
+        bare_script, create_script = write_scripts(token, points)
+        from finegrid.cases.models import Case
+
+        before = Case.objects.count()
+        # warm both paths (imports, point index, SQLite page cache) before measuring
+        run_wrk(wrk, base + "/api/v1/ping", bare_script, WARMUP_SECONDS)
+        warm = run_wrk(wrk, base, create_script, WARMUP_SECONDS)
+        bare = run_wrk(wrk, base + "/api/v1/ping", bare_script, SECONDS)
+        created_before = Case.objects.count()
+        create = run_wrk(wrk, base, create_script, SECONDS)
+        made = Case.objects.count() - created_before
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+    report.figure(
+        f"baseline GET /api/v1/ping ({CONNECTIONS} connections, {SECONDS} s)", describe(bare)
+    )
+    report.figure(f"POST /api/v1/cases ({CONNECTIONS} connections, {SECONDS} s)", describe(create))
+    report.figure(
+        "cases in the database before the load (seeded + warm-up)",
+        f"{before:,} + {warm['requests']:,}",
+    )
+    report.figure("queries behind one POST /api/v1/cases (in-process)", str(queries))
+    share = create["rps"] / bare["rps"]
+    p95_ratio = create["p95_ms"] / bare["p95_ms"]
+    report.figure("creation req/s ÷ bare req/s", f"{share:.0%}")
+    report.figure("creation p95 ÷ bare p95", f"{p95_ratio:.1f}×")
+    report.note(
+        f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per endpoint after a "
+        f"{WARMUP_SECONDS} s warm-up each, on loopback to one `finegrid serve` (uvicorn, one "
+        "process; Django runs sync views on one thread under ASGI). Bare endpoint: GET "
+        "/api/v1/ping (no auth, no database) through the same middleware and ninja. Creation: "
+        f"leader's Bearer token, unique Idempotency-Key, {len(points)} micro-grid centres and "
+        "every category in turn; SQLite WAL with synchronous=FULL (a confirmed case survives a "
+        "power cut). wrk shares the machine's CPUs with the server."
+    )
+    # wrk stops counting at the deadline; up to one request per connection is still being served
+    answered = create["requests"] - create["non_2xx"]
+    ok_rows = answered <= made <= answered + CONNECTIONS and create["non_2xx"] == 0
+    report.target(
+        "each 201 made one case (± requests in flight at the end), no errors",
+        f"{made:,} cases for {answered:,} answers, {create['non_2xx']} non-2xx",
+        f"0 to {CONNECTIONS} more cases than answers, 0 non-2xx",
+        ok_rows,
+    )
+    report.target(
+        "creation throughput vs bare endpoint",
+        f"{share:.0%} ({create['rps']:,.0f} vs {bare['rps']:,.0f} req/s)",
+        f"≥ {RPS_SHARE_GOAL:.0%}",
+        share >= RPS_SHARE_GOAL,
+    )
+    report.target(
+        "creation p95 latency vs bare endpoint",
+        f"{p95_ratio:.1f}× ({create['p95_ms']:.1f} vs {bare['p95_ms']:.1f} ms)",
+        f"≤ {P95_RATIO_GOAL:.0f}×",
+        p95_ratio <= P95_RATIO_GOAL,
+    )
+    report.save()
+
+
+if __name__ == "__main__":
+    main()
