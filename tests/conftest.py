@@ -67,8 +67,11 @@ def _pii_keys(settings: Any) -> Any:
 
 @pytest.fixture(autouse=True)
 def _fresh_point_index() -> None:
-    # Each test has its own database; the per-process index must not outlive it.
+    # Each test has its own database; per-process caches must not outlive it.
+    from finegrid.cases.services import forget_categories
+
     point_index_cache.invalidate()
+    forget_categories()
 
 
 @pytest.fixture

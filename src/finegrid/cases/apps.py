@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "finegrid.cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from finegrid.cases.models import Category
+        from finegrid.cases.services import forget_categories
+
+        # an edited taxonomy is seen at once in this process (others within a minute)
+        post_save.connect(forget_categories, sender=Category, dispatch_uid="cases.categories.save")
+        post_delete.connect(
+            forget_categories, sender=Category, dispatch_uid="cases.categories.delete"
+        )

@@ -137,7 +137,8 @@ def duplicate_candidates(
     if exclude:
         qs = qs.exclude(pk=exclude)
     out = []
-    for case in qs.order_by("reported_at")[:20]:
+    rows = qs.only("id", "number", "description", "lat", "lng", "grid_path", "reported_at")
+    for case in rows.order_by("reported_at")[:20]:
         dy = (case.lat - lat) * METRES_PER_DEGREE  # type: ignore[operator]
         dx = (case.lng - lng) * METRES_PER_DEGREE * math.cos(math.radians(lat))  # type: ignore[operator]
         if math.hypot(dx, dy) <= metres:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,24 @@ class CaseReport:
     photos: list[dict[str, Any]] = field(default_factory=list)
 
 
+_categories: tuple[float, dict[str, Category]] = (0.0, {})
+
+
+def active_category(code: str) -> Category | None:
+    """The managed taxonomy, read once a minute per process: every report needs it."""
+    global _categories
+    loaded_at, table = _categories
+    if time.monotonic() - loaded_at > 60:
+        table = {c.code: c for c in Category.objects.filter(active=True)}
+        _categories = (time.monotonic(), table)
+    return table.get(code)
+
+
+def forget_categories(**_kwargs: Any) -> None:
+    global _categories
+    _categories = (0.0, {})
+
+
 def digest_of(report: CaseReport) -> str:
     body = json.dumps(report.__dict__, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(body.encode()).hexdigest()
@@ -91,7 +110,7 @@ def _place(report: CaseReport) -> tuple[Grid, Household | None, list[Problem]]:
             if hit is None:
                 problems.append(Problem(_("The location lies outside every grid."), field="lat"))
             else:
-                return Grid.objects.get(pk=hit.id), None, problems
+                return Grid.objects.select_related("parent").get(pk=hit.id), None, problems
     else:
         problems.append(Problem(_("Give a location (lat and lng) or a household."), field="lat"))
     return Grid(), None, problems
@@ -100,8 +119,8 @@ def _place(report: CaseReport) -> tuple[Grid, Household | None, list[Problem]]:
 def handling_grid_for(micro: Grid) -> Grid:
     """A case lands with the grid above its micro-grid (its grid head answers for it); a dedicated
     grid directly under a community is its own handling grid."""
-    if micro.level == Level.MICRO and micro.parent_id:
-        return Grid.objects.get(pk=micro.parent_id)
+    if micro.level == Level.MICRO and micro.parent is not None:
+        return micro.parent
     return micro
 
 
@@ -136,7 +155,7 @@ def case_report(
                 )
             return earlier, False
     problems: list[Problem] = []
-    category = Category.objects.filter(code=report.category, active=True).first()
+    category = active_category(report.category)
     if category is None:
         problems.append(Problem(_("Unknown case category."), field="category"))
     if not (report.description or "").strip():
