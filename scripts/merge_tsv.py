@@ -3,7 +3,8 @@
     python scripts/merge_tsv.py FILE.tsv [...]
 
 The lists are the truth for the msgids they name (earlier files win a clash); other entries are
-left alone. Prints msgids still missing afterwards and those two lists translate differently. Run scripts/messages.py first to extract new msgids.
+left alone. Prints msgids still missing afterwards and those two lists translate differently.
+Run scripts/messages.py first to extract new msgids.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def main(paths: list[str]) -> int:
     for entry in po:
         # makemessages guesses a fuzzy translation from a similar msgid: never keep a guess
         fuzzy = "fuzzy" in entry.flags
-        text = table.get(entry.msgid) or (table.get(entry.msgid_plural) if entry.msgid_plural else None)
+        text = table.get(entry.msgid) or (
+            table.get(entry.msgid_plural) if entry.msgid_plural else None
+        )
         if entry.msgid_plural:
             if text and entry.msgstr_plural.get(0) != text:
                 entry.msgstr_plural = {0: text}

@@ -67,9 +67,12 @@ class Person(BaseModel):
     id_number_enc = models.TextField(blank=True, editable=False)
     id_number_index = models.CharField(max_length=40, blank=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=24, blank=True, editable=False)
+    # the last four characters, as read off a masked screen: "find 803X"
+    id_number_tail = models.CharField(max_length=4, blank=True, editable=False)
     phone_enc = models.TextField(blank=True, editable=False)
     phone_index = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
     phone_masked = models.CharField(_("phone"), max_length=16, blank=True, editable=False)
+    phone_tail = models.CharField(max_length=4, blank=True, editable=False)
     residence_status = models.CharField(
         _("residence status"),
         max_length=16,
@@ -112,8 +115,16 @@ class Person(BaseModel):
             ),
         ]
         indexes = [
-            # search by name prefix within a jurisdiction
+            # the roster and search results, ordered within a jurisdiction
             models.Index(fields=["grid_path", "name"], name="person_path_name"),
+            # search_filter: each kind of query has its own index, because SQLite will not use
+            # the partial unique one for a plain "=" nor an index for a case-blind LIKE
+            models.Index(fields=["id_number_index"], name="person_id_index"),
+            models.Index(fields=["id_number_masked"], name="person_id_masked"),
+            models.Index(fields=["phone_masked"], name="person_phone_masked"),
+            models.Index(fields=["id_number_tail"], name="person_id_tail"),
+            models.Index(fields=["phone_tail"], name="person_phone_tail"),
+            models.Index(fields=["name"], name="person_name"),
         ]
 
     def __str__(self) -> str:

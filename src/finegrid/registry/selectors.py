@@ -41,23 +41,40 @@ def person_queryset(user: Any) -> QuerySet[Person]:
     return registry_scope(user).filter(Person.objects.all(), "grid_path")
 
 
-def search_filter(q: str) -> Q:
+# Prefix searches are written as ranges: an index serves ``col >= 'zs' AND col < 'zs{'`` on
+# every database, while SQLite's LIKE (case-blind) cannot use one.
+PREFIX_END = "\U0010ffff"
+
+
+def _prefix(column: str, value: str, end: str = PREFIX_END) -> Q:
+    return Q(**{f"{column}__gte": value, f"{column}__lt": value + end})
+
+
+def search_filter(q: str, *, households: QuerySet[Household] | None = None) -> Q:
     """What ``q`` means: a full ID or phone (exact, through the blind index), a masked one as
-    shown on screen, pinyin initials or spelling, or part of a name or address."""
+    shown on screen or its last four characters, pinyin initials or spelling, or the start of a
+    name or part of an address (within ``households``, the caller's)."""
     q = q.strip()
     if ID_RE.match(q):
         return Q(id_number_index=pii.blind_index("id", q.upper()))
     if MOBILE_RE.match(q):
         return Q(phone_index=pii.blind_index("phone", q))
     if "*" in q:
-        return Q(id_number_masked=q.upper()) | Q(phone_masked=q)
-    if q.isdigit() or (q[:-1].isdigit() and q[-1:] in "Xx"):
-        # the last digits, as a caller reads them off a masked screen
-        return Q(id_number_masked__endswith=q.upper()) | Q(phone_masked__endswith=q)
+        return Q(id_number_masked=q.upper()) if len(q) == 18 else Q(phone_masked=q)
+    if len(q) == 4 and (q.isdigit() or (q[:3].isdigit() and q[3] in "Xx")):
+        return Q(id_number_tail=q.upper()) | Q(phone_tail=q)
+    if q.isdigit():
+        return Q(id_number_masked__endswith=q) | Q(phone_masked__endswith=q)
     if LETTERS_RE.match(q):
         low = q.lower()
-        return Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
-    return Q(name__contains=q) | Q(household__address__contains=q)
+        return _prefix("name_initials", low, "{") | _prefix("name_pinyin", low, "{")
+    by_name = _prefix("name", q)
+    if households is None:
+        return by_name
+    # Addresses first, as a short list of ids: OR-ing a join into the name range would make
+    # PostgreSQL and SQLite scan every person.
+    ids = list(households.filter(address__contains=q).values_list("id", flat=True)[:5000])
+    return by_name | Q(household_id__in=ids) if ids else by_name
 
 
 def person_list(
@@ -70,7 +87,7 @@ def person_list(
     if not include_gone:
         qs = qs.filter(household__isnull=False, deceased_on__isnull=True)
     if q.strip():
-        qs = qs.filter(search_filter(q))
+        qs = qs.filter(search_filter(q, households=household_queryset(user)))
     return qs.select_related("household").order_by("grid_path", "name", "id")
 
 

@@ -168,9 +168,11 @@ def sealed_fields(fields: dict[str, Any]) -> dict[str, Any]:
     out["id_number_enc"] = pii.encrypt(id_number) if id_number else ""
     out["id_number_index"] = pii.blind_index("id", id_number) if id_number else ""
     out["id_number_masked"] = pii.mask_id(id_number) if id_number else ""
+    out["id_number_tail"] = id_number[-4:]
     out["phone_enc"] = pii.encrypt(phone) if phone else ""
     out["phone_index"] = pii.blind_index("phone", phone) if phone else ""
     out["phone_masked"] = pii.mask_phone(phone) if phone else ""
+    out["phone_tail"] = phone[-4:]
     return out
 
 
@@ -287,7 +289,13 @@ def person_update(
     if changed:
         person.save(update_fields=[*changed, "updated_at"])
         shown = sorted(
-            {c.replace("_index", "").replace("_masked", "").replace("_enc", "") for c in changed}
+            {
+                c.removesuffix("_index")
+                .removesuffix("_masked")
+                .removesuffix("_enc")
+                .removesuffix("_tail")
+                for c in changed
+            }
             - {"name_pinyin", "name_initials"}
         )
         audit_record(
