@@ -51,13 +51,14 @@ class Scale:
     radius_m: float
     micro_workers: int = 0
     people: bool = True
+    cases: int = 0
 
 
 SCALES = {
-    "small": Scale(1, 1, 8, 64, 2, 2, 1_300, 1_200, micro_workers=92),
+    "small": Scale(1, 1, 8, 64, 2, 2, 1_300, 1_200, micro_workers=92, cases=120),
     # 15 community nets, 140 grids, 1,506 micro-grids, 71 dedicated grids, 140 full-time and
     # 2,172 micro-grid workers (seed 000).
-    "street": Scale(1, 15, 140, 1_506, 30, 41, 30_000, 3_800, micro_workers=2_172),
+    "street": Scale(1, 15, 140, 1_506, 30, 41, 30_000, 3_800, micro_workers=2_172, cases=1_500),
     # Chengdu: 3,044 communities, 14,020 grids, 126,449 micro-grids; geometry only.
     "city": Scale(261, 3_044, 14_020, 126_449, 0, 0, 0, 60_000, people=False),
 }
@@ -486,6 +487,9 @@ def seed(*, scale_name: str, seed_value: int = 1, password: str) -> dict[str, in
         from finegrid.demo.population import populate
 
         counts = populate(plan, scale, seed_value, counts)
+        from finegrid.demo.cases import make_cases
+
+        counts.update(make_cases(count=scale.cases, seed_value=seed_value))
     return counts
 
 
