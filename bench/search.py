@@ -38,7 +38,7 @@ QUERY_TYPES = [
     ("masked ID number", "510***********123X"),
     ("last 4 digits", "123X"),
     ("full phone", "13812345678"),
-    ("address fragment", "3栋2单元"),
+    ("address: estate and building", "锦丰新城3栋"),
 ]
 
 
@@ -148,9 +148,10 @@ def sample_queries(
         out["masked ID number"].append(pii.mask_id(id_number))
         out["last 4 digits"].append(id_number[-4:] if i % 2 else phone[-4:])
         out["full phone"].append(phone)
-        # "锦丰新城3栋2单元501号" → "3栋2单元", the part a caller reads off a door
+        # "锦丰新城3栋2单元501号" → "锦丰新城3栋": what a caller names. (A bare "3栋2单元" matches
+        # tens of thousands of people across the street: not a search anyone makes.)
         cut = address.find("栋")
-        out["address fragment"].append(address[max(0, cut - 1) : cut + 4] if cut > 0 else address)
+        out["address: estate and building"].append(address[: cut + 1] if cut > 0 else address)
     return out
 
 

@@ -234,7 +234,7 @@ class Case(BaseModel):
     # When the sweep must look at this case next (a warning, a deadline, an escalation); null
     # once no clock runs. The sweep reads only rows with a due check: cost ∝ open cases.
     next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
-    satisfaction = models.CharField(_("satisfaction"), max_length=16, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=24, blank=True)
     idempotency_key = models.CharField(max_length=120, blank=True, editable=False)
     request_digest = models.CharField(max_length=64, blank=True, editable=False)
     photos = models.JSONField(_("photos"), default=list, blank=True)

@@ -844,7 +844,7 @@ def _escalate(case: Case, now: dt.datetime, batch: _SweepBatch) -> None:
 
 
 def _due_cases(now: dt.datetime, limit: int, pk: int | None = None) -> list[Case]:
-    qs = Case.objects.select_for_update(skip_locked=pk is None).select_related(
+    qs = Case.objects.select_for_update(skip_locked=pk is None, of=("self",)).select_related(
         "category", "handling_grid__parent", "supervisor"
     )
     if pk is not None:

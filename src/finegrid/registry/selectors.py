@@ -44,6 +44,7 @@ def person_queryset(user: Any) -> QuerySet[Person]:
 # Prefix searches are written as ranges: an index serves ``col >= 'zs' AND col < 'zs{'`` on
 # every database, while SQLite's LIKE (case-blind) cannot use one.
 PREFIX_END = "\U0010ffff"
+ADDRESS_LIST_LIMIT = 2000
 
 
 def _prefix(column: str, value: str, end: str = PREFIX_END) -> Q:
@@ -73,7 +74,11 @@ def search_filter(q: str, *, households: QuerySet[Household] | None = None) -> Q
         return by_name
     # Addresses first, as a short list of ids: OR-ing a join into the name range would make
     # PostgreSQL and SQLite scan every person.
-    ids = list(households.filter(address__contains=q).values_list("id", flat=True)[:5000])
+    matching = households.filter(address__contains=q).values_list("id", flat=True)
+    ids = list(matching[: ADDRESS_LIST_LIMIT + 1])
+    if len(ids) > ADDRESS_LIST_LIMIT:
+        # a fragment so broad it names thousands of homes: correct first, fast second
+        return by_name | Q(household_id__in=matching)
     return by_name | Q(household_id__in=ids) if ids else by_name
 
 
