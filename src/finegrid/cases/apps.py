@@ -10,10 +10,13 @@ class CasesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from finegrid.cases.models import Category
-        from finegrid.cases.services import forget_categories
+        from finegrid.cases.services import cases_sweep, forget_categories
+        from finegrid.core import periodic
 
         # an edited taxonomy is seen at once in this process (others within a minute)
         post_save.connect(forget_categories, sender=Category, dispatch_uid="cases.categories.save")
         post_delete.connect(
             forget_categories, sender=Category, dispatch_uid="cases.categories.delete"
         )
+        # the case clocks: colours and escalations are due at minute granularity
+        periodic.register("cases-sweep", 60, cases_sweep)

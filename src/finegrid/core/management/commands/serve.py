@@ -62,7 +62,10 @@ def run_server(addr: str, *, worker: bool = True) -> None:
     # scale; milliseconds for a street).
     point_index_cache.get()
     if worker:
+        from finegrid.core import periodic
+
         start_task_worker()
+        periodic.start_all()
     uvicorn.run("finegrid.config.asgi:application", host=host, port=port, log_level="warning")
 
 
@@ -74,7 +77,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="Do not run background tasks here (run `finegrid db_worker` separately).",
+            help=(
+                "Run no background tasks or periodic jobs here (run `finegrid db_worker` and "
+                "`finegrid sweep --loop 60` separately)."
+            ),
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
