@@ -25,6 +25,9 @@ def test_a_job_keeps_running_after_a_failure(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(periodic, "JOBS", {})
     periodic.register("flaky", 0.01, flaky)
-    periodic.start_all()
+    stop = threading.Event()
+    (thread,) = periodic.start_all(stop)
     assert done.wait(5)
-    assert len(runs) >= 2
+    stop.set()
+    thread.join(5)
+    assert len(runs) >= 2 and not thread.is_alive()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,12 +30,14 @@ def register(name: str, every: float, run: Callable[[], object]) -> None:
     JOBS[name] = Job(name, every, run)
 
 
-def start_all() -> list[threading.Thread]:
+def start_all(stop: threading.Event | None = None) -> list[threading.Thread]:
+    """One daemon thread per job, until ``stop`` is set (or the process ends)."""
+    stop = stop or threading.Event()
     threads = []
     for job in JOBS.values():
 
         def loop(job: Job = job) -> None:
-            while True:
+            while not stop.is_set():
                 try:
                     job.run()
                 except Exception:
@@ -44,7 +45,7 @@ def start_all() -> list[threading.Thread]:
                     logger.exception("periodic job %s failed", job.name)
                 finally:
                     close_old_connections()
-                time.sleep(job.every)
+                stop.wait(job.every)
 
         thread = threading.Thread(target=loop, name=f"finegrid-{job.name}", daemon=True)
         thread.start()
