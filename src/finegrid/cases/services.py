@@ -353,11 +353,18 @@ def case_accept(
 def case_dispatch(
     *, actor: Any, case: Case, assignee: User, note: str = "", now: dt.datetime | None = None
 ) -> Case:
-    now = now or timezone.now()
-    case = _act(case, actor, "dispatch")
+    return _hand_to(case, actor, "dispatch", assignee, now or timezone.now(), note)
+
+
+def _hand_to(
+    case: Case, actor: Any, action: str, assignee: User, now: dt.datetime, note: str
+) -> Case:
+    """Dispatch or reassign: the handler must work where the case is, and is told at once."""
+    case = _act(case, actor, action)
     _check_assignee(case, assignee)
+    previous = case.assignee_id
     case.assignee = assignee
-    _move(case, actor, "dispatch", now, note=note, assignee=assignee.pk)
+    _move(case, actor, action, now, note=note, assignee=assignee.pk, previous=previous)
     notify(
         users=[assignee],
         kind="case.assigned",
@@ -382,20 +389,7 @@ def _check_assignee(case: Case, assignee: User) -> None:
 def case_reassign(
     *, actor: Any, case: Case, assignee: User, note: str = "", now: dt.datetime | None = None
 ) -> Case:
-    now = now or timezone.now()
-    case = _act(case, actor, "reassign")
-    _check_assignee(case, assignee)
-    previous = case.assignee_id
-    case.assignee = assignee
-    _move(case, actor, "reassign", now, note=note, assignee=assignee.pk, previous=previous)
-    notify(
-        users=[assignee],
-        kind="case.assigned",
-        title=_("Case %(number)s is yours to handle"),
-        params={"number": case.number},
-        url=f"/cases/{case.pk}/",
-    )
-    return case
+    return _hand_to(case, actor, "reassign", assignee, now or timezone.now(), note)
 
 
 @transaction.atomic
