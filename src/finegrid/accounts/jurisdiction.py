@@ -12,9 +12,10 @@ from functools import reduce
 from operator import or_
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 
 from finegrid.accounts.models import JURISDICTION_ROLES, Role, RoleAssignment, User
+from finegrid.core.paths import under
 
 M = TypeVar("M", bound=Model)
 
@@ -38,7 +39,7 @@ class Scope:
             return qs
         if not self.prefixes:
             return qs.none()
-        q = reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in self.prefixes))
+        q = reduce(or_, (under(path_field, p) for p in self.prefixes))
         return qs.filter(q)
 
 

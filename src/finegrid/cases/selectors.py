@@ -15,6 +15,7 @@ from finegrid.accounts.jurisdiction import scope_for
 from finegrid.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
 from finegrid.cases.permissions import CASE_READERS
 from finegrid.core.errors import NotFound
+from finegrid.core.paths import under
 from finegrid.grids.geo import METRES_PER_DEGREE
 from finegrid.grids.models import Grid
 
@@ -49,7 +50,7 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
         qs = qs.filter(colour=f.colour)
     if f.grid:
         target = Grid.objects.filter(code=f.grid).only("path").first()
-        qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
+        qs = qs.filter(under("grid_path", target.path)) if target else qs.none()
     if f.category:
         qs = qs.filter(category__code=f.category)
     if f.track:

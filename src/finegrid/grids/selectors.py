@@ -14,6 +14,7 @@ from shapely.geometry import shape
 
 from finegrid.accounts.jurisdiction import Scope, scope_for
 from finegrid.core.errors import NotFound
+from finegrid.core.paths import under
 from finegrid.grids import geo
 from finegrid.grids.models import (
     GeoIndexState,
@@ -122,7 +123,7 @@ def scope_roots(*, user: Any) -> list[Grid]:
 
 def children_counts(grid: Grid) -> dict[str, int]:
     rows = (
-        Grid.objects.filter(path__startswith=grid.path)
+        Grid.objects.filter(under("path", grid.path))
         .exclude(pk=grid.pk)
         .values("level", "kind")
         .annotate(n=Count("id"))
@@ -135,7 +136,7 @@ def children_counts(grid: Grid) -> dict[str, int]:
 
 
 def household_count(grid: Grid) -> int:
-    return Household.objects.filter(grid_path__startswith=grid.path).count()
+    return Household.objects.filter(under("grid_path", grid.path)).count()
 
 
 def household_counts_by_grid() -> dict[int, int]:

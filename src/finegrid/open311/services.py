@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.cases.models import Case, Category, Source
 from finegrid.cases.services import CaseReport, case_report
 from finegrid.core.errors import InvalidInput, Problem
+from finegrid.core.paths import under
 from finegrid.grids.models import Grid, Household
 from finegrid.grids.selectors import locate
 from finegrid.open311 import catalogue
@@ -139,7 +140,7 @@ def _place(params: Params, key: ApiKey, faults: list[Fault]) -> Place:
         # An address alone is placed only if exactly one household in the key's jurisdiction
         # has it: a guess would send the case to the wrong grid's people.
         homes = list(
-            Household.objects.filter(grid_path__startswith=key.grid.path, address=address)
+            Household.objects.filter(under("grid_path", key.grid.path), address=address)
             .only("grid_path")
             .order_by("id")[:2]
         )

@@ -15,6 +15,7 @@ from finegrid.accounts.jurisdiction import scope_for, user_roles
 from finegrid.core import pii
 from finegrid.core.errors import NotFound
 from finegrid.core.models import AuditEvent
+from finegrid.core.paths import under
 from finegrid.grids.models import Duty, Grid, Household, Responsibility
 from finegrid.registry.models import (
     CARE_VISIBILITY,
@@ -88,7 +89,7 @@ def person_list(
     qs = person_queryset(user)
     if grid:
         target = Grid.objects.filter(code=grid).only("path").first()
-        qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
+        qs = qs.filter(under("grid_path", target.path)) if target else qs.none()
     if not include_gone:
         qs = qs.filter(household__isnull=False, deceased_on__isnull=True)
     if q.strip():
@@ -123,7 +124,7 @@ def household_list(*, user: Any, grid: str | None = None, q: str = "") -> QueryS
     qs = household_queryset(user)
     if grid:
         target = Grid.objects.filter(code=grid).only("path").first()
-        qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
+        qs = qs.filter(under("grid_path", target.path)) if target else qs.none()
     if q.strip():
         qs = qs.filter(address__contains=q.strip())
     return qs.select_related("micro_grid").order_by("grid_path", "address", "id")
@@ -276,7 +277,7 @@ def roster(*, user: Any, grid: str) -> list[dict[str, Any]]:
         ),
     )
     homes = list(
-        Household.objects.filter(grid_path__startswith=target.path)
+        Household.objects.filter(under("grid_path", target.path))
         .prefetch_related(members)
         .order_by("address", "id")
     )
@@ -292,7 +293,7 @@ def business_list(*, user: Any, grid: str | None = None) -> QuerySet[Business]:
     qs = registry_scope(user).filter(Business.objects.all(), "grid_path")
     if grid:
         target = Grid.objects.filter(code=grid).only("path").first()
-        qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
+        qs = qs.filter(under("grid_path", target.path)) if target else qs.none()
     return qs.order_by("grid_path", "name")
 
 
@@ -324,7 +325,7 @@ def audit_log(
     if not scope.everything:
         within = Q(grid_path="")
         for prefix in scope.prefixes:
-            within |= Q(grid_path__startswith=prefix)
+            within |= under("grid_path", prefix)
         qs = qs.filter(within)
     if action:
         qs = qs.filter(action=action)
@@ -344,7 +345,7 @@ def rental_list(*, user: Any, grid: str | None = None) -> QuerySet[Rental]:
     qs = registry_scope(user).filter(Rental.objects.all(), "grid_path")
     if grid:
         target = Grid.objects.filter(code=grid).only("path").first()
-        qs = qs.filter(grid_path__startswith=target.path) if target else qs.none()
+        qs = qs.filter(under("grid_path", target.path)) if target else qs.none()
     return (
         qs.select_related("household", "landlord")
         .prefetch_related("tenants")
