@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
-from finegrid.accounts.models import JURISDICTION_ROLES, Role, RoleAssignment, User
+from finegrid.accounts.models import JURISDICTION_ROLES, Role, RoleAssignment
 from finegrid.core.paths import under
 
 M = TypeVar("M", bound=Model)
@@ -52,30 +52,30 @@ def _minimal(prefixes: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+def _assignments(user: Any) -> list[tuple[str, str]]:
+    """(role, grid path) of every assignment, read once per user object (that is, per request):
+    the several scopes a request asks for are all derived from it."""
+    cached: list[tuple[str, str]] | None = user.__dict__.get("_fg_assignments")
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).values_list("role", "grid_path"))
+        user.__dict__["_fg_assignments"] = cached
+    return cached
+
+
 def scope_for(user: Any, roles: frozenset[str] | None = None) -> Scope:
     """The subtrees ``user`` may see, optionally counting only assignments of ``roles``."""
     if not getattr(user, "is_authenticated", False):
         return Scope(())
     if getattr(user, "is_superuser", False):
         return Scope((), everything=True)
-    cached: dict[frozenset[str] | None, Scope] = user.__dict__.setdefault("_fg_scopes", {})
-    if roles in cached:
-        return cached[roles]
     wanted = JURISDICTION_ROLES if roles is None else roles
-    paths = set(
-        RoleAssignment.objects.filter(user=user, role__in=wanted).values_list(
-            "grid_path", flat=True
-        )
-    )
-    scope = Scope(_minimal(paths))
-    cached[roles] = scope
-    return scope
+    return Scope(_minimal({path for role, path in _assignments(user) if role in wanted}))
 
 
-def user_roles(user: User) -> set[str]:
-    if not user.is_authenticated:
+def user_roles(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
         return set()
-    return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    return {role for role, _path in _assignments(user)}
 
 
 STAFF_ROLES = frozenset(JURISDICTION_ROLES - {Role.AUDITOR})
