@@ -97,6 +97,10 @@ def test_an_existing_id_number_is_updated_and_reported_so(net, official):
     assert known.name == "居民100"
     assert known.phone_masked == "139****0100"
     assert Person.objects.count() == 2
+    # the new phone is found by its last four digits, as read off the masked screen
+    from finegrid.registry.selectors import person_list
+
+    assert [p.pk for p in person_list(user=official, q="0100")] == [known.pk]
 
 
 def test_an_unknown_address_is_a_row_error_naming_the_column(net, official):
