@@ -34,12 +34,15 @@ class Scope:
             return True
         return any(path.startswith(p) for p in self.prefixes)
 
-    def filter(self, qs: QuerySet[M], path_field: str = "path") -> QuerySet[M]:
+    def filter(
+        self, qs: QuerySet[M], path_field: str = "path", *, indexed: bool = True
+    ) -> QuerySet[M]:
+        """``indexed=False`` when the query has a more selective condition (see paths.under)."""
         if self.everything:
             return qs
         if not self.prefixes:
             return qs.none()
-        q = reduce(or_, (under(path_field, p) for p in self.prefixes))
+        q = reduce(or_, (under(path_field, p, indexed=indexed) for p in self.prefixes))
         return qs.filter(q)
 
 

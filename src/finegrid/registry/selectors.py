@@ -38,8 +38,8 @@ def registry_scope(user: Any) -> Any:
     return scope_for(user, roles=REGISTRY_READERS)
 
 
-def person_queryset(user: Any) -> QuerySet[Person]:
-    return registry_scope(user).filter(Person.objects.all(), "grid_path")
+def person_queryset(user: Any, *, searching: bool = False) -> QuerySet[Person]:
+    return registry_scope(user).filter(Person.objects.all(), "grid_path", indexed=not searching)
 
 
 # Prefix searches are written as ranges: an index serves ``col >= 'zs' AND col < 'zs{'`` on
@@ -86,10 +86,14 @@ def search_filter(q: str, *, households: QuerySet[Household] | None = None) -> Q
 def person_list(
     *, user: Any, q: str = "", grid: str | None = None, include_gone: bool = False
 ) -> QuerySet[Person]:
-    qs = person_queryset(user)
+    qs = person_queryset(user, searching=bool(q.strip()))
     if grid:
         target = Grid.objects.filter(code=grid).only("path").first()
-        qs = qs.filter(under("grid_path", target.path)) if target else qs.none()
+        qs = (
+            qs.filter(under("grid_path", target.path, indexed=not q.strip()))
+            if target
+            else qs.none()
+        )
     if not include_gone:
         qs = qs.filter(household__isnull=False, deceased_on__isnull=True)
     if q.strip():
