@@ -62,9 +62,13 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(
-        request, {"code": "error", "message": str(exc)}, status=exc.status_code
-    )
+    # ninja raises these itself, in English only; the one a client meets is an unreadable body
+    if exc.status_code == 400:
+        body = {"code": "bad_request", "field": "body"}
+        body.update(bilingual(_("The request body could not be read: send valid JSON.")))
+    else:
+        body = {"code": "error", **bilingual(str(exc))}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.get("/ping", auth=None, summary="Liveness: a bare JSON answer (the benchmarks' baseline)")
