@@ -96,3 +96,15 @@ def test_a_micro_grid_worker_does_not_see_low_income_tags(worker: User, net: Net
     assert [t.kind for t in selectors.care_tags_for(user=head, people=[person])[person.pk]] == [
         "low_income"
     ]
+
+
+def test_a_worker_cannot_record_a_tag_their_duties_do_not_cover(worker: User, net: Net) -> None:
+    from finegrid.core.errors import Forbidden
+
+    person = register(worker, home_in(net.m1))
+    with pytest.raises(Forbidden) as caught:
+        services.care_tag_add(
+            actor=worker, person=person, kind="key_attention", attributes={"category": "社区矫正"}
+        )
+    assert caught.value.field == "kind"
+    assert CareTag.objects.count() == 0

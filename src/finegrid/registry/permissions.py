@@ -44,6 +44,22 @@ def access_registry_write(user: Any, grid_path: str) -> None:
         raise NotFound(_("No such household or person in your jurisdiction."))
 
 
+def care_kinds_for(user: Any) -> set[str]:
+    """The care-tag kinds ``user``'s duties need (the duty list, CARE_VISIBILITY)."""
+    from finegrid.accounts.jurisdiction import user_roles
+    from finegrid.registry.models import CARE_VISIBILITY, CareKind
+
+    if getattr(user, "is_superuser", False):
+        return set(CareKind.values)
+    roles = user_roles(user)
+    return {kind for kind, allowed in CARE_VISIBILITY.items() if roles & allowed}
+
+
+def access_care_kind(user: Any, kind: str) -> None:
+    if kind not in care_kinds_for(user):
+        raise Forbidden(_("Your duties do not cover this kind of care tag."), field="kind")
+
+
 def access_export(user: Any) -> None:
     if scope_for(user, roles=EXPORTERS).empty:
         raise Forbidden(_("You may not export the registry."))

@@ -11,14 +11,13 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from finegrid.accounts.jurisdiction import scope_for, user_roles
+from finegrid.accounts.jurisdiction import scope_for
 from finegrid.core import pii
 from finegrid.core.errors import NotFound
 from finegrid.core.models import AuditEvent
 from finegrid.core.paths import under
 from finegrid.grids.models import Duty, Grid, Household, Responsibility
 from finegrid.registry.models import (
-    CARE_VISIBILITY,
     Business,
     CareKind,
     CareTag,
@@ -26,7 +25,7 @@ from finegrid.registry.models import (
     Person,
     Rental,
 )
-from finegrid.registry.permissions import REGISTRY_READERS
+from finegrid.registry.permissions import REGISTRY_READERS, care_kinds_for
 from finegrid.registry.services import open_tag
 
 ID_RE = re.compile(r"^\d{17}[\dXx]$")
@@ -148,10 +147,7 @@ class VisibleTag:
 
 
 def visible_kinds(user: Any) -> set[str]:
-    if getattr(user, "is_superuser", False):
-        return set(CareKind.values)
-    roles = user_roles(user)
-    return {kind for kind, allowed in CARE_VISIBILITY.items() if roles & allowed}
+    return care_kinds_for(user)
 
 
 def care_tags_for(

@@ -33,7 +33,7 @@ from finegrid.registry.models import (
     ResidenceStatus,
 )
 from finegrid.registry.names import pinyin_keys
-from finegrid.registry.permissions import access_registry_write
+from finegrid.registry.permissions import access_care_kind, access_registry_write
 
 # Fields a person has that are stored as given (after validation); the rest are derived.
 PLAIN_FIELDS = (
@@ -451,6 +451,9 @@ def care_tag_add(
 ) -> CareTag:
     access_registry_write(actor, person.grid_path)
     attributes = {k: v for k, v in (attributes or {}).items() if v not in (None, "")}
+    if kind in CARE_ATTRIBUTES:
+        # one may only record what one's duties let one see
+        access_care_kind(actor, kind)
     if kind == CareKind.AGED_80 or kind not in CARE_ATTRIBUTES:
         # aged 80+ is derived from the birth date, never tagged by hand
         raise InvalidInput(Problem(_("Unknown care tag."), field="kind"))
