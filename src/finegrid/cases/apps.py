@@ -11,7 +11,7 @@ class CasesConfig(AppConfig):
 
         from finegrid.cases.models import Category
         from finegrid.cases.services import cases_sweep, forget_categories
-        from finegrid.core import periodic
+        from finegrid.core import periodic, pii
 
         # an edited taxonomy is seen at once in this process (others within a minute)
         post_save.connect(forget_categories, sender=Category, dispatch_uid="cases.categories.save")
@@ -20,3 +20,5 @@ class CasesConfig(AppConfig):
         )
         # the case clocks: colours and escalations are due at minute granularity
         periodic.register("cases-sweep", 60, cases_sweep)
+        # the reporter's phone is sealed like the registry's: key rotation must reach it
+        pii.register_sealed("cases.Case", [pii.Sealed("reporter_phone_enc")])

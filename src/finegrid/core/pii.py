@@ -18,6 +18,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -112,3 +113,24 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# --- what is sealed where -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """One encrypted column and, if it has one, the blind index computed from its plain value."""
+
+    enc: str
+    index: str = ""
+    index_of: Callable[[str], str] | None = None
+
+
+# "app_label.Model" → its sealed columns; each app registers its own in AppConfig.ready(), so key
+# rotation (``finegrid pii_rotate``) reaches every one without core knowing the apps.
+SEALED: dict[str, list[Sealed]] = {}
+
+
+def register_sealed(model_label: str, columns: list[Sealed]) -> None:
+    SEALED[model_label] = columns

@@ -11,45 +11,20 @@ because the blind index of a row cannot tell which key made it.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models import Q
 
 from finegrid.core import pii
-
-
-@dataclass(frozen=True)
-class Sealed:
-    """One encrypted column and, if it has one, the blind index computed from its plain value."""
-
-    enc: str
-    index: str = ""
-    index_of: Callable[[str], str] | None = None
-
-
-def _care_index(plain: str) -> str:
-    return pii.blind_index("care", json.loads(plain)["kind"])
+from finegrid.core.pii import Sealed
 
 
 def targets() -> list[tuple[type[models.Model], list[Sealed]]]:
-    from finegrid.registry.models import Business, CareTag, Person
-
-    return [
-        (
-            Person,
-            [
-                Sealed("id_number_enc", "id_number_index", lambda v: pii.blind_index("id", v)),
-                Sealed("phone_enc", "phone_index", lambda v: pii.blind_index("phone", v)),
-            ],
-        ),
-        (CareTag, [Sealed("payload_enc", "kind_index", _care_index)]),
-        (Business, [Sealed("contact_phone_enc")]),
-    ]
+    return [(apps.get_model(label), columns) for label, columns in pii.SEALED.items()]
 
 
 def stale(columns: list[Sealed], current: str) -> Q:
