@@ -15,9 +15,8 @@ from finegrid.accounts.jurisdiction import scope_for
 from finegrid.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
 from finegrid.cases.permissions import CASE_READERS
 from finegrid.core.errors import NotFound
-from finegrid.core.paths import under
 from finegrid.grids.geo import METRES_PER_DEGREE
-from finegrid.grids.models import Grid
+from finegrid.grids.selectors import under_grid
 
 
 def case_queryset(user: Any) -> QuerySet[Case]:
@@ -49,8 +48,7 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
     if f.colour:
         qs = qs.filter(colour=f.colour)
     if f.grid:
-        target = Grid.objects.filter(code=f.grid).only("path").first()
-        qs = qs.filter(under("grid_path", target.path)) if target else qs.none()
+        qs = under_grid(qs, f.grid)
     if f.category:
         qs = qs.filter(category__code=f.category)
     if f.track:

@@ -277,3 +277,12 @@ def board_context(grid: Grid) -> dict[str, Any]:
         "parent_people": [r for a in reversed(ancestors) for r in people[a.pk]][:8],
         "households": household_count(grid),
     }
+
+
+def under_grid(
+    qs: QuerySet[Any], code: str, field: str = "grid_path", *, indexed: bool = True
+) -> QuerySet[Any]:
+    """``qs`` narrowed to the subtree of the grid with this code; an unknown code narrows to
+    nothing. Jurisdiction is the caller's queryset's business (it comes scoped)."""
+    path = Grid.objects.filter(code=code).values_list("path", flat=True).first()
+    return qs.filter(under(field, path, indexed=indexed)) if path else qs.none()

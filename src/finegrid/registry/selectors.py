@@ -17,6 +17,7 @@ from finegrid.core.errors import NotFound
 from finegrid.core.models import AuditEvent
 from finegrid.core.paths import under
 from finegrid.grids.models import Duty, Grid, Household, Responsibility
+from finegrid.grids.selectors import under_grid
 from finegrid.registry.models import (
     Business,
     CareKind,
@@ -87,12 +88,7 @@ def person_list(
 ) -> QuerySet[Person]:
     qs = person_queryset(user, searching=bool(q.strip()))
     if grid:
-        target = Grid.objects.filter(code=grid).only("path").first()
-        qs = (
-            qs.filter(under("grid_path", target.path, indexed=not q.strip()))
-            if target
-            else qs.none()
-        )
+        qs = under_grid(qs, grid, indexed=not q.strip())
     if not include_gone:
         qs = qs.filter(household__isnull=False, deceased_on__isnull=True)
     if q.strip():
@@ -126,8 +122,7 @@ def household_get(*, user: Any, pk: int) -> Household:
 def household_list(*, user: Any, grid: str | None = None, q: str = "") -> QuerySet[Household]:
     qs = household_queryset(user)
     if grid:
-        target = Grid.objects.filter(code=grid).only("path").first()
-        qs = qs.filter(under("grid_path", target.path)) if target else qs.none()
+        qs = under_grid(qs, grid)
     if q.strip():
         qs = qs.filter(address__contains=q.strip())
     return qs.select_related("micro_grid").order_by("grid_path", "address", "id")
@@ -292,8 +287,7 @@ def roster(*, user: Any, grid: str) -> list[dict[str, Any]]:
 def business_list(*, user: Any, grid: str | None = None) -> QuerySet[Business]:
     qs = registry_scope(user).filter(Business.objects.all(), "grid_path")
     if grid:
-        target = Grid.objects.filter(code=grid).only("path").first()
-        qs = qs.filter(under("grid_path", target.path)) if target else qs.none()
+        qs = under_grid(qs, grid)
     return qs.order_by("grid_path", "name")
 
 
@@ -344,8 +338,7 @@ def audit_log(
 def rental_list(*, user: Any, grid: str | None = None) -> QuerySet[Rental]:
     qs = registry_scope(user).filter(Rental.objects.all(), "grid_path")
     if grid:
-        target = Grid.objects.filter(code=grid).only("path").first()
-        qs = qs.filter(under("grid_path", target.path)) if target else qs.none()
+        qs = under_grid(qs, grid)
     return (
         qs.select_related("household", "landlord")
         .prefetch_related("tenants")
