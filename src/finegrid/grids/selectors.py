@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -182,14 +183,14 @@ def map_layer(
     *, user: Any, level: str, parent: str | None, zoom: int, crs: str = "wgs84"
 ) -> dict[str, Any]:
     """A FeatureCollection of the grids of one level (under ``parent``), simplified for ``zoom``."""
-    qs = (
-        grid_list(user=user, parent=parent).filter(level=level)
-        if parent
-        else grid_list(user=user, level=level)
-    )
+    qs = grid_list(user=user, level=level, parent=parent)
     generation = _generation()
     scope = scope_for(user)
-    key = f"grids:layer:{generation}:{hash(scope)}:{level}:{parent}:{zoom}:{crs}"
+    # A digest of the scope spelled out (Python's hash() varies per process and may collide):
+    # two jurisdictions must never share a cached layer.
+    spelled = "*" if scope.everything else ",".join(scope.prefixes)
+    who = hashlib.sha256(spelled.encode()).hexdigest()[:32]
+    key = f"grids:layer:{generation}:{who}:{level}:{parent}:{zoom}:{crs}"
     found = cache.get(key)
     if found is not None:
         return found
