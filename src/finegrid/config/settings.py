@@ -94,11 +94,13 @@ TEMPLATES = [
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("FINEGRID_DATABASE_URL", "").strip()
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "finegrid.core.sqlite",
             "NAME": os.environ.get("FINEGRID_SQLITE_PATH", str(VAR_DIR / "finegrid.sqlite3")),
             "OPTIONS": {
                 # WAL lets readers run beside the one writer; FULL makes a confirmed write
@@ -109,8 +111,13 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
+            # the server's threads are long-lived (core/asgi.py), so each keeps its connection
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
+# Threads that run requests' synchronous work in `finegrid serve`; each keeps a database connection.
+FINEGRID_HTTP_THREADS = int(os.environ.get("FINEGRID_HTTP_THREADS", "4"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
