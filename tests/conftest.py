@@ -68,10 +68,12 @@ def _pii_keys(settings: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _fresh_point_index() -> None:
     # Each test has its own database; per-process caches must not outlive it.
+    from finegrid.cases.clock import forget_holidays
     from finegrid.cases.services import forget_categories
 
     point_index_cache.invalidate()
     forget_categories()
+    forget_holidays()
 
 
 @pytest.fixture
