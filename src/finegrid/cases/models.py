@@ -252,8 +252,11 @@ class Case(BaseModel):
             ),
             # queues: a jurisdiction's cases by status, newest first
             models.Index(fields=["grid_path", "status", "reported_at"], name="case_path_status"),
-            # duplicate detection: open cases of a category, recent
+            # open cases of a category, recent (queues and figures filtered by category)
             models.Index(fields=["category", "status", "reported_at"], name="case_category_recent"),
+            # duplicate offers on every report: the same category within a band of latitude, so
+            # the cost follows the cases nearby, not all recent cases of the category
+            models.Index(fields=["category", "lat"], name="case_category_lat"),
             # figures per grid and period
             models.Index(fields=["reported_at", "grid_path"], name="case_period"),
         ]

@@ -124,7 +124,6 @@ def handling_grid_for(micro: Grid) -> Grid:
     return micro
 
 
-@transaction.atomic
 def case_report(
     *,
     actor: User | None,
@@ -135,7 +134,12 @@ def case_report(
 ) -> tuple[Case, bool]:
     """Take in a case from any source. Answers (case, created). A replay of the same
     ``idempotency_key`` by the same caller with the same body answers the first case; with a
-    different body it is refused."""
+    different body it is refused.
+
+    Everything that only reads (the replay check, validation, the point lookup, who the case
+    lands with) happens before the write transaction: on SQLite one writer holds the database at
+    a time, so its turn is kept to the four writes that must succeed or fail together.
+    """
     now = now or timezone.now()
     scoped_key = (
         f"{caller or (f'u{actor.pk}' if actor else 'anon')}:{idempotency_key}"
@@ -143,45 +147,16 @@ def case_report(
         else ""
     )
     digest = digest_of(report)
-    if scoped_key:
-        earlier = Case.objects.filter(idempotency_key=scoped_key).first()
-        if earlier is not None:
-            if earlier.request_digest != digest:
-                raise IdempotencyMismatch(
-                    Problem(
-                        _("This Idempotency-Key was used with a different request."),
-                        field="Idempotency-Key",
-                    )
-                )
-            return earlier, False
-    problems: list[Problem] = []
-    category = active_category(report.category)
-    if category is None:
-        problems.append(Problem(_("Unknown case category."), field="category"))
-    if not (report.description or "").strip():
-        problems.append(Problem(_("Describe what happened."), field="description"))
-    if report.source not in Source.values:
-        problems.append(Problem(_("Unknown source."), field="source"))
-    if report.urgency not in Urgency.values:
-        problems.append(Problem(_("Unknown urgency."), field="urgency"))
-    phone = ""
-    if report.reporter_phone:
-        from finegrid.registry.validators import normalize_phone
-
-        try:
-            phone = normalize_phone(report.reporter_phone, field="reporter_phone")
-        except InvalidInput as exc:
-            problems.extend(exc.problems)
-    micro, household, where = _place(report)
-    problems.extend(where)
-    if problems:
-        raise InvalidInput(problems)
-    assert category is not None
+    earlier = _replayed(scoped_key, digest)
+    if earlier is not None:
+        return earlier, False
+    category, micro, household, phone = _checked(report)
     track = category.default_track
     safety = category.safety_critical
     accept_due = clock.due(now, category.accept_minutes, working_hours=not safety)
     resolve_due = clock.due(accept_due, category.resolve_minutes(track), working_hours=not safety)
     handling = handling_grid_for(micro)
+    people = _grid_people(micro, handling)
     case = Case(
         number="pending-" + secrets.token_hex(6),
         category=category,
@@ -213,34 +188,92 @@ def case_report(
     try:
         with transaction.atomic():
             case.save()
+            # Numbers read by people: day and sequence. The id is known only after the insert.
+            case.number = f"{now.astimezone(clock.LOCAL):%Y%m%d}{case.pk:06d}"
+            Case.objects.filter(pk=case.pk).update(number=case.number)
+            _event(
+                case,
+                actor,
+                "report",
+                "",
+                Status.REPORTED,
+                now,
+                note=case.description,
+                photos=report.photos,
+            )
+            notify(
+                users=people,
+                kind="case.new",
+                title=_("New case %(number)s: %(category)s"),
+                params={"number": case.number, "category": category.name},
+                url=f"/cases/{case.pk}/",
+            )
     except IntegrityError:
-        # the same key raced in from a parallel retry; answer as for a replay
-        earlier = Case.objects.filter(idempotency_key=scoped_key).first()
-        if earlier is None or earlier.request_digest != digest:
+        # the same key raced in from a parallel retry (unique idempotency_key); answer as for a
+        # replay, or refuse a different body as the check above would have
+        earlier = _replayed(scoped_key, digest)
+        if earlier is None:
             raise
         return earlier, False
-    # Numbers read by people: day and sequence. The id is known only after the insert.
-    case.number = f"{now.astimezone(clock.LOCAL):%Y%m%d}{case.pk:06d}"
-    Case.objects.filter(pk=case.pk).update(number=case.number)
-    _event(
-        case, actor, "report", "", Status.REPORTED, now, note=case.description, photos=report.photos
-    )
-    notify(
-        users=_grid_people(micro, handling),
-        kind="case.new",
-        title=_("New case %(number)s: %(category)s"),
-        params={"number": case.number, "category": category.name},
-        url=f"/cases/{case.pk}/",
-    )
     return case, True
 
 
-def _grid_people(micro: Grid, handling: Grid) -> list[Any]:
+def _replayed(scoped_key: str, digest: str) -> Case | None:
+    """The case an earlier request with this key made, if any; a different body is refused."""
+    if not scoped_key:
+        return None
+    # the exclude repeats the partial unique index's condition: without it neither SQLite nor a
+    # generic PostgreSQL plan may use that index, and every report would scan all cases
+    same_key = Case.objects.filter(idempotency_key=scoped_key).exclude(idempotency_key="")
+    found = same_key.values_list("pk", "request_digest").first()
+    if found is None:
+        return None
+    if found[1] != digest:
+        raise IdempotencyMismatch(
+            Problem(
+                _("This Idempotency-Key was used with a different request."),
+                field="Idempotency-Key",
+            )
+        )
+    return Case.objects.get(pk=found[0])
+
+
+def _checked(report: CaseReport) -> tuple[Category, Grid, Household | None, str]:
+    """Validate a report without writing: every problem at once, each naming its field."""
+    problems: list[Problem] = []
+    category = active_category(report.category)
+    if category is None:
+        problems.append(Problem(_("Unknown case category."), field="category"))
+    if not (report.description or "").strip():
+        problems.append(Problem(_("Describe what happened."), field="description"))
+    if report.source not in Source.values:
+        problems.append(Problem(_("Unknown source."), field="source"))
+    if report.urgency not in Urgency.values:
+        problems.append(Problem(_("Unknown urgency."), field="urgency"))
+    phone = ""
+    if report.reporter_phone:
+        from finegrid.registry.validators import normalize_phone
+
+        try:
+            phone = normalize_phone(report.reporter_phone, field="reporter_phone")
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    micro, household, where = _place(report)
+    problems.extend(where)
+    if problems:
+        raise InvalidInput(problems)
+    assert category is not None
+    return category, micro, household, phone
+
+
+def _grid_people(micro: Grid, handling: Grid) -> list[int]:
     """The micro-grid's workers and the handling grid's head: who a new case lands with."""
-    rows = Responsibility.objects.filter(
-        grid__in=[micro, handling], duty__in=[Duty.MICRO_WORKER, Duty.GRID_HEAD, Duty.GRID_WORKER]
-    ).select_related("person")
-    return [r.person for r in rows]
+    return list(
+        Responsibility.objects.filter(
+            grid__in=[micro, handling],
+            duty__in=[Duty.MICRO_WORKER, Duty.GRID_HEAD, Duty.GRID_WORKER],
+        ).values_list("person_id", flat=True)
+    )
 
 
 def _event(

@@ -19,16 +19,18 @@ def notification_rows(
     params: dict[str, Any] | None = None,
     url: str = "",
 ) -> list[Notification]:
-    """Unsaved rows, one per distinct user; the title in zh-hans, the readers' language."""
+    """Unsaved rows, one per distinct user (a user or a user id); the title in zh-hans, the
+    readers' language."""
     with translation.override("zh-hans"):
         text = str(title) % params if params else str(title)
     seen: set[int] = set()
     rows = []
     for user in users:
-        if user is None or user.pk in seen:
+        pk = user if isinstance(user, int) or user is None else user.pk
+        if pk is None or pk in seen:
             continue
-        seen.add(user.pk)
-        rows.append(Notification(user=user, kind=kind, title=text[:200], url=url))
+        seen.add(pk)
+        rows.append(Notification(user_id=pk, kind=kind, title=text[:200], url=url))
     return rows
 
 
