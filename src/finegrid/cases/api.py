@@ -751,3 +751,27 @@ def case_track_feedback(
         case=case, satisfaction=payload.satisfaction, comment=payload.comment, actor=actor
     )
     return _public(selectors.case_by_follow_code(code=follow_code))
+
+
+# --- withdrawing a whistle (撤回吹哨) -----------------------------------------------------------
+
+
+@router.post(
+    "/{int:case_id}/whistles/{department_code}/withdraw",
+    response=CaseDetail,
+    summary="Withdraw a whistle the department has not resolved (撤回吹哨)",
+    description=(
+        "For whoever may whistle on the case; a `reason` is required. The whistle's clocks stop "
+        "and the department is told. A resolved or already withdrawn whistle answers 409 naming "
+        "`status`; a department never whistled on the case answers 404 naming `department`."
+    ),
+)
+def case_whistle_withdraw(
+    request: HttpRequest, case_id: int, department_code: str, payload: ReasonIn
+) -> dict[str, Any]:
+    case = _case(request, case_id)
+    department = _department(department_code)
+    services.whistle_withdraw(
+        actor=request.user, case=case, department=department, reason=payload.reason
+    )
+    return _answer(request, case_id)

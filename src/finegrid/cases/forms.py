@@ -75,10 +75,23 @@ class ReportForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
     quick = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, households: list[Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        households: list[Any] | None = None,
+        quick: bool = False,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("idempotency_key", str(uuid.uuid4()))
         super().__init__(*args, **kwargs)
+        if quick:
+            # A rider on the move takes one picture: the phone opens its back camera at once.
+            self.fields["photos"] = forms.FileField(
+                label=_("Photo (optional)"),
+                required=False,
+                widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+            )
         self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
         self.fields["household"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
@@ -116,6 +129,13 @@ class WhistleForm(forms.Form):
         label=_("Department"), queryset=Department.objects.all(), empty_label=None
     )
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
+
+
+class WithdrawWhistleForm(forms.Form):
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.all(), widget=forms.HiddenInput, empty_label=None
+    )
+    reason = forms.CharField(label=_("Reason"), widget=NOTE, required=False)
 
 
 class NoteForm(forms.Form):

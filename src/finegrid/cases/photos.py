@@ -18,6 +18,7 @@ import json
 import re
 import secrets
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -122,6 +123,18 @@ def photo_store(*, upload: IO[bytes], size: int, uploader_id: int | None) -> Pho
     target.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
     partial.replace(target)
     return Photo(photo_id, image.width, image.height, uploader_id)
+
+
+def photos_discard(*, photo_ids: Iterable[str]) -> None:
+    """Remove stored photos that no case or event will keep (the request that stored them was
+    refused): the picture, its sidecar and any half-written copy. Ids that are not well formed
+    name no file and are passed over."""
+    for photo_id in photo_ids:
+        target = path_of(photo_id)
+        if target is None:
+            continue
+        for leftover in (target, target.with_suffix(".json"), target.with_suffix(".part")):
+            leftover.unlink(missing_ok=True)
 
 
 def photo_get(photo_id: str) -> Photo | None:

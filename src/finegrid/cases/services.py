@@ -925,3 +925,73 @@ def cases_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str
             writes.flush(due)
         if len(due) < batch:
             return counts
+
+
+# --- withdrawing a whistle (撤回吹哨) -----------------------------------------------------------
+
+OPEN_WHISTLE_STATUSES = (WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN)
+
+
+@transaction.atomic
+def whistle_withdraw(
+    *,
+    actor: Any,
+    case: Case,
+    department: Department,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Whistle:
+    """The grid calls off a whistle the department has not resolved (the wrong department, or
+    the matter settled meanwhile). Whoever may whistle may withdraw, and must say why.
+
+    The whistle's own clocks (report in by, resolve by) stop: it leaves the department's
+    workspace and is never counted overdue. The case keeps its status and its deadline, so the
+    sweep goes on from the case's own clock; it stops naming the department (another
+    department whose whistle is still open is named instead)."""
+    now = now or timezone.now()
+    # The case row is locked first, as report-in and resolve do: a department reporting in at
+    # the same moment waits, then finds the whistle withdrawn.
+    case = _act(case, actor, "whistle")
+    _need(reason, "reason")
+    whistles = Whistle.objects.select_for_update().filter(case=case, department=department)
+    whistle = (
+        whistles.filter(status__in=OPEN_WHISTLE_STATUSES).first()
+        or whistles.order_by("-whistled_at", "-id").first()
+    )
+    if whistle is None:
+        raise NotFound(_("This department was not whistled for this case."), field="department")
+    if whistle.status == WhistleStatus.RESOLVED:
+        raise IllegalTransition(
+            Problem(_("A resolved whistle cannot be withdrawn."), field="status")
+        )
+    if whistle.status == WhistleStatus.WITHDRAWN:
+        raise IllegalTransition(Problem(_("This whistle is already withdrawn."), field="status"))
+    whistle.status = WhistleStatus.WITHDRAWN
+    whistle.save(update_fields=["status", "updated_at"])
+    if case.department_id == department.pk:
+        still_open = (
+            Whistle.objects.filter(case=case, status__in=OPEN_WHISTLE_STATUSES)
+            .select_related("department")
+            .order_by("-whistled_at", "-id")
+            .first()
+        )
+        case.department = still_open.department if still_open else None
+        case.save(update_fields=["department", "updated_at"])
+    _event(
+        case,
+        actor,
+        "withdraw_whistle",
+        case.status,
+        case.status,
+        now,
+        note=reason.strip(),
+        department=department.code,
+    )
+    notify(
+        users=department.staff.all(),
+        kind="case.whistle_withdrawn",
+        title=_("Whistle withdrawn: case %(number)s no longer needs %(department)s"),
+        params={"number": case.number, "department": department.name},
+        url=f"/cases/{case.pk}/",
+    )
+    return whistle

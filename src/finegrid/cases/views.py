@@ -9,7 +9,8 @@ missing one. An htmx request gets the partial, a normal request the full page th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
@@ -44,7 +45,7 @@ from finegrid.cases.models import (
     WhistleStatus,
 )
 from finegrid.cases.permissions import CASE_READERS, access_case_act
-from finegrid.cases.photos import photo_store
+from finegrid.cases.photos import photo_store, photos_discard
 from finegrid.cases.workflow import ACTION_LABELS, TRANSITIONS, allowed
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
 
@@ -64,13 +65,18 @@ BUTTONS = {
     "resolve": _("Resolve"),
     "reject": _("Reject as out of scope"),
     "merge": _("Merge as duplicate"),
+    "close": _("Close the case"),
     "reopen": _("Reopen"),
     "visit_back": _("Visit-back"),
     "supervise": _("Supervise end to end"),
     "report_in": _("Report in"),
     "dept_resolve": _("Department resolves"),
+    "withdraw_whistle": _("Withdraw the whistle"),
 }
 DEPARTMENT_ACTIONS = ("report_in", "dept_resolve")
+# Buttons shown once per whistle of the case rather than once per case.
+WHISTLE_ACTIONS = (*DEPARTMENT_ACTIONS, "withdraw_whistle")
+OPEN_WHISTLE = frozenset({WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN})
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -140,13 +146,21 @@ def _mask_name(name: str) -> str:
     return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
-def _stored_photos(request: HttpRequest) -> list[dict[str, Any]]:
-    """Keep the uploaded photos (checked and re-encoded by cases.photos); their references."""
-    uploads = request.FILES.getlist("photos")[:MAX_PHOTOS]
-    return [
-        photo_store(upload=up, size=up.size or 0, uploader_id=request.user.pk).ref()
-        for up in uploads
-    ]
+@contextmanager
+def _stored_photos(request: HttpRequest) -> Iterator[list[dict[str, Any]]]:
+    """Keep the uploaded photos (checked and re-encoded by cases.photos) for the write done in
+    the block, and give their references. If the block is left by an exception (the write was
+    refused, or a later photo of the request was), the files stored here are removed again: a
+    refused request leaves no photo behind that no case or event refers to."""
+    refs: list[dict[str, Any]] = []
+    try:
+        for upload in request.FILES.getlist("photos")[:MAX_PHOTOS]:
+            photo = photo_store(upload=upload, size=upload.size or 0, uploader_id=request.user.pk)
+            refs.append(photo.ref())
+        yield refs
+    except BaseException:
+        photos_discard(photo_ids=[ref["id"] for ref in refs])
+        raise
 
 
 def _problem_text(exc: Exception) -> str:
@@ -185,10 +199,11 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = f.ReportForm(
             households=households,
+            quick=quick,
             initial={"source": _default_source(request.user), "quick": quick},
         )
         return render(request, "cases/new.html", {"form": form, "quick": quick})
-    form = f.ReportForm(request.POST, households=households)
+    form = f.ReportForm(request.POST, households=households, quick=quick)
     status = 422
     if form.is_valid():
         d = form.cleaned_data
@@ -205,12 +220,12 @@ def report_new(request: HttpRequest) -> HttpResponse:
             reporter_phone=d["reporter_phone"],
         )
         try:
-            report.photos = _stored_photos(request)
-            case, _created = services.case_report(
-                actor=request.user,  # type: ignore[arg-type]
-                report=report,
-                idempotency_key=d["idempotency_key"],
-            )
+            with _stored_photos(request) as report.photos:  # removed again if refused
+                case, _created = services.case_report(
+                    actor=request.user,  # type: ignore[arg-type]
+                    report=report,
+                    idempotency_key=d["idempotency_key"],
+                )
         except services.IdempotencyMismatch:
             # The same page sent twice with new photo copies: the first one made the case.
             form.add_error(None, _("This report was already sent; find it in My tasks."))
@@ -242,6 +257,8 @@ def _action_form(action: str, case: Case, data: Any = None, **extra: Any) -> for
         return f.SuperviseForm(data, people=extra["handlers"])
     if action == "whistle":
         return f.WhistleForm(data)
+    if action == "withdraw_whistle":
+        return f.WithdrawWhistleForm(data)
     if action in ("return", "reject", "reopen"):
         return f.ReasonForm(data)
     if action == "merge":
@@ -277,7 +294,7 @@ def _case_context(
     done: str | None = None,
 ) -> dict[str, Any]:
     user = request.user
-    actions = [a for a in BUTTONS if a not in DEPARTMENT_ACTIONS and _available(user, case, a)]
+    actions = [a for a in BUTTONS if a not in WHISTLE_ACTIONS and _available(user, case, a)]
     extra: dict[str, Any] = {}
     if {"dispatch", "reassign", "supervise"} & set(actions):
         extra["handlers"] = selectors.handler_candidates(paths=[case.grid_path])
@@ -286,7 +303,7 @@ def _case_context(
             category_id=case.category_id, lat=case.lat, lng=case.lng, exclude=case.pk
         )
     whistles = list(selectors.department_whistles(user=user, case=case))
-    buttons = []
+    buttons: list[dict[str, Any]] = []
     for action in actions:
         form = failed_form if action == failed else _action_form(action, case, **extra)
         buttons.append({"action": action, "label": BUTTONS[action], "form": form})
@@ -302,10 +319,14 @@ def _case_context(
             )
         )
         buttons.append({"action": action, "label": BUTTONS[action], "form": form, "whistle": w})
+    all_whistles = list(case.whistles.select_related("department").order_by("whistled_at"))
+    buttons += _withdraw_buttons(user, case, all_whistles, failed, failed_form)
+    for b in buttons:
+        b["open"] = failed_form is not None and b["form"] is failed_form
     # A refused action whose button is not on the page (the status moved on): its message on top.
     stray = (
         []
-        if failed_form is None or failed in {b["action"] for b in buttons}
+        if failed_form is None or any(b["open"] for b in buttons)
         else [str(e) for errors in failed_form.errors.values() for e in errors]
     )
     trace = selectors.case_trace(case)
@@ -326,11 +347,40 @@ def _case_context(
         "buttons": buttons,
         "failed": failed,
         "duplicates": extra.get("duplicates") or [],
-        "whistles": list(case.whistles.select_related("department").order_by("whistled_at")),
+        "whistles": all_whistles,
         "done": done,
         "stray_errors": stray,
         "satisfaction": dict(f.SATISFACTION_CHOICES).get(case.satisfaction, case.satisfaction),
     }
+
+
+def _withdraw_buttons(
+    user: Any,
+    case: Case,
+    whistles: list[Any],
+    failed: str | None,
+    failed_form: forms.Form | None,
+) -> list[dict[str, Any]]:
+    """One "withdraw" button per whistle still open, for whoever may whistle on the case."""
+    open_whistles = [w for w in whistles if w.status in OPEN_WHISTLE]
+    if not open_whistles or not may(user, case, "whistle"):
+        return []
+    buttons = []
+    for w in open_whistles:
+        # a refused withdrawal goes back under the button of the whistle it was meant for
+        refused_here = (
+            failed == "withdraw_whistle"
+            and failed_form is not None
+            and failed_form.data.get("department") == str(w.department_id)
+        )
+        form = (
+            failed_form
+            if refused_here
+            else f.WithdrawWhistleForm(initial={"department": w.department_id})
+        )
+        label = BUTTONS["withdraw_whistle"]
+        buttons.append({"action": "withdraw_whistle", "label": label, "form": form, "whistle": w})
+    return buttons
 
 
 @cased
@@ -351,13 +401,13 @@ def _perform(action: str, request: HttpRequest, case: Case, form: forms.Form) ->
     elif action == "start":
         services.case_start(actor=user, case=case, note=d["note"])
     elif action == "progress":
-        photos = _stored_photos(request)
-        services.case_progress(actor=user, case=case, note=d["note"], photos=photos)
+        with _stored_photos(request) as photos:
+            services.case_progress(actor=user, case=case, note=d["note"], photos=photos)
     elif action == "return":
         services.case_return(actor=user, case=case, reason=d["reason"])
     elif action == "resolve":
-        photos = _stored_photos(request)
-        services.case_resolve(actor=user, case=case, note=d["note"], photos=photos)
+        with _stored_photos(request) as photos:
+            services.case_resolve(actor=user, case=case, note=d["note"], photos=photos)
     elif action == "reject":
         services.case_reject(actor=user, case=case, reason=d["reason"])
     elif action == "merge":
@@ -376,9 +426,15 @@ def _perform(action: str, request: HttpRequest, case: Case, form: forms.Form) ->
         services.whistle_report_in(actor=user, case=case, department=department, note=d["note"])
     elif action == "dept_resolve":
         department = form.departments[d["department"]]  # type: ignore[attr-defined]
-        photos = _stored_photos(request)
-        services.whistle_resolve(
-            actor=user, case=case, department=department, note=d["note"], photos=photos
+        with _stored_photos(request) as photos:
+            services.whistle_resolve(
+                actor=user, case=case, department=department, note=d["note"], photos=photos
+            )
+    elif action == "close":
+        services.case_close(actor=user, case=case, note=d["note"])
+    elif action == "withdraw_whistle":
+        services.whistle_withdraw(
+            actor=user, case=case, department=d["department"], reason=d["reason"]
         )
 
 
@@ -404,6 +460,13 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except Forbidden as exc:
             form.add_error(None, _problem_text(exc))
             status = 403
+        except NotFound as exc:
+            # The case was found in the user's jurisdiction above, so this is the whistle: it is
+            # no longer open (withdrawn, resolved) since the page was drawn. Say so on the page.
+            if action not in WHISTLE_ACTIONS:
+                raise
+            form.add_error(None, _problem_text(exc))
+            status = 409
         else:
             label = BUTTONS[action]
             if _is_htmx(request):
@@ -519,7 +582,8 @@ def department(request: HttpRequest) -> HttpResponse:
     rows = []
     for w in whistles:
         due = w.report_in_due if w.status == WhistleStatus.WHISTLED else w.resolve_due
-        rows.append({"whistle": w, "overdue": w.status != WhistleStatus.RESOLVED and due < now})
+        # a resolved or withdrawn whistle's clocks have stopped
+        rows.append({"whistle": w, "overdue": w.status in OPEN_WHISTLE and due < now})
     return _render(
         request,
         "cases/department.html",

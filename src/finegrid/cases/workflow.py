@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "accept": _("Accepted"),
     "dispatch": _("Dispatched"),
     "whistle": _("Whistled a department"),
+    "withdraw_whistle": _("Whistle withdrawn"),
     "reassign": _("Reassigned"),
     "start": _("Started"),
     "report_in": _("Department reported in"),
