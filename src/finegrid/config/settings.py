@@ -117,7 +117,7 @@ else:
         }
     }
 # Threads that run requests' synchronous work in `finegrid serve`; each keeps a database connection.
-FINEGRID_HTTP_THREADS = int(os.environ.get("FINEGRID_HTTP_THREADS", "4"))
+FINEGRID_HTTP_THREADS = int(os.environ.get("FINEGRID_HTTP_THREADS", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
