@@ -72,8 +72,7 @@ def test_requests_run_on_the_pools_threads_and_keep_their_connection(leader: Any
         statuses = asyncio.run(burst())
     finally:
         request_finished.disconnect(record)
-        for executor in app.executors:
-            executor.shutdown()
+        app.close()
 
     assert statuses == [200] * 24
     threads = {name for name, _conn in seen}

@@ -30,6 +30,14 @@ class PooledASGIHandler(ASGIHandler):
         ]
         self.in_flight = [0] * threads
 
+    def close(self) -> None:
+        """Close each thread's database connections and stop the threads (server shutdown)."""
+        from django.db import connections
+
+        for executor in self.executors:
+            executor.submit(connections.close_all).result()
+            executor.shutdown()
+
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Django serves only HTTP here, not {scope['type']}.")
