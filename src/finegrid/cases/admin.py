@@ -26,8 +26,6 @@ class HolidayForm(forms.ModelForm):
     class Meta:
         model = Holiday
         fields = ["date", "is_workday", "name"]
-        # the model's plain "name" is translated as a person's name (姓名)
-        labels = {"name": _("holiday name")}
         help_texts = {
             "is_workday": _("Ticked: a weekend day that is worked (调休上班). Unticked: a day off.")
         }
@@ -36,7 +34,7 @@ class HolidayForm(forms.ModelForm):
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
     form = HolidayForm
-    list_display = ["date", "weekday", "is_workday", "holiday_name"]
+    list_display = ["date", "weekday", "is_workday", "name"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"  # year, then month: the calendar is read a year at a time
     search_fields = ["name"]
@@ -45,10 +43,6 @@ class HolidayAdmin(admin.ModelAdmin):
     @admin.display(description=_("weekday"), ordering="date")
     def weekday(self, obj: Holiday) -> str:
         return formats.date_format(obj.date, "l")
-
-    @admin.display(description=_("holiday name"), ordering="name")
-    def holiday_name(self, obj: Holiday) -> str:
-        return obj.name
 
     # The clocks cache the table per process; forget it once the edit is committed, so that a
     # clock read in between cannot cache the old rows again.

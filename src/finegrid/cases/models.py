@@ -144,7 +144,7 @@ class Holiday(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     is_workday = models.BooleanField(_("working day"), default=False)
-    name = models.CharField(_("name"), max_length=32, blank=True)
+    name = models.CharField(_("holiday name"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("holiday")
