@@ -29,6 +29,7 @@ THREADS = 2
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 WARMUP_SECONDS = 3
 SINGLE_SECONDS = 5
+PG_DB = "bench_cases"
 POINTS = 400
 PASSWORD = "finegrid-demo"
 SERVER_LOG = _common.BENCH_DIR / "case-api-server.log"
@@ -166,7 +167,7 @@ def _median_ms(fn: Any, n: int) -> float:
     return sorted(times)[n // 2] * 1e3
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """``finegrid serve`` as a user starts it (with its task worker thread), or with the extra
     arguments in BENCH_SERVE_ARGS (e.g. ``--no-worker``) when investigating."""
     exe = os.path.join(os.path.dirname(sys.executable), "finegrid")
@@ -174,7 +175,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     with SERVER_LOG.open("wb") as log:
         return subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
             [exe, "serve", "--addr", f"127.0.0.1:{port}", *extra],
-            env=dict(os.environ),
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -239,6 +240,119 @@ def describe(result: dict[str, Any]) -> str:
     )
 
 
+def _count_sqlite() -> int:
+    from finegrid.cases.models import Case
+
+    return Case.objects.count()
+
+
+def load_phase(
+    wrk: str, env: dict[str, str], points: list[tuple[float, float]], count: Any
+) -> dict[str, Any]:
+    """Serve the seeded street with ``env``, then load the bare endpoint and creation."""
+    import map as map_bench  # the stdlib-only HTTP client and server start of bench/map.py
+
+    server = start_server(port := map_bench.free_port(), env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        client = map_bench.Client(base)
+        started = map_bench.wait_ready(client, server)
+        _, body, status = client.request(
+            "/api/v1/auth/token", {"username": "leader", "password": PASSWORD, "name": "bench"}
+        )
+        assert status == 201, status
+        bare_script, create_script = write_scripts(json.loads(body)["token"], points)
+        before = count()
+        # warm both paths (imports, point index, page cache) before measuring
+        run_wrk(wrk, base + "/api/v1/ping", bare_script, WARMUP_SECONDS)
+        warm = run_wrk(wrk, base, create_script, WARMUP_SECONDS)
+        # one connection: each request's own time through the server, nothing queued
+        bare_one = run_wrk(wrk, base + "/api/v1/ping", bare_script, SINGLE_SECONDS, 1)
+        create_one = run_wrk(wrk, base, create_script, SINGLE_SECONDS, 1)
+        bare = run_wrk(wrk, base + "/api/v1/ping", bare_script, SECONDS)
+        created_before = count()
+        create = run_wrk(wrk, base, create_script, SECONDS)
+        made = count() - created_before
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+    return {
+        "start": started,
+        "before": before,
+        "warm": warm,
+        "bare_one": bare_one,
+        "create_one": create_one,
+        "bare": bare,
+        "create": create,
+        "made": made,
+    }
+
+
+def _psql(*args: str) -> str:
+    return subprocess.run(  # noqa: S603
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAq", *args],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def postgres_phase(wrk: str, points: list[tuple[float, float]]) -> dict[str, Any] | None:
+    """The same load on PostgreSQL, the production database: a fresh database seeded with the
+    same street (same seed, so the same points), served by ``finegrid serve``."""
+    try:
+        _psql("-c", "select 1")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    _psql("-c", f"drop database if exists {PG_DB}")
+    _psql("-c", f"create database {PG_DB}")
+    env = {**os.environ, "FINEGRID_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{PG_DB}"}
+    env.pop("FINEGRID_SQLITE_PATH", None)
+    exe = os.path.join(os.path.dirname(sys.executable), "finegrid")
+    try:
+        for command in (["migrate", "-v0"], ["seed", "--scale", "street"]):
+            subprocess.run(  # noqa: S603 (our own CLI)
+                [exe, *command], env=env, check=True, capture_output=True
+            )
+
+        def count() -> int:
+            return int(_psql("-d", PG_DB, "-c", "select count(*) from cases_case"))
+
+        return load_phase(wrk, env, points, count)
+    finally:
+        _psql("-c", f"drop database if exists {PG_DB}")
+
+
+def judge(report: _common.Report, load: dict[str, Any], database: str) -> None:
+    bare, create, made = load["bare"], load["create"], load["made"]
+    # wrk stops counting at the deadline; up to one request per connection is still being served
+    answered = create["requests"] - create["non_2xx"]
+    report.target(
+        f"{database}: each 201 made one case (± requests in flight at the end), no errors",
+        f"{made:,} cases for {answered:,} answers, {create['non_2xx']} non-2xx",
+        f"0 to {CONNECTIONS} more cases than answers, 0 non-2xx",
+        answered <= made <= answered + CONNECTIONS and create["non_2xx"] == 0,
+    )
+    share = create["rps"] / bare["rps"]
+    report.target(
+        f"{database}: creation throughput vs bare endpoint",
+        f"{share:.0%} ({create['rps']:,.0f} vs {bare['rps']:,.0f} req/s)",
+        f"≥ {RPS_SHARE_GOAL:.0%}",
+        share >= RPS_SHARE_GOAL,
+    )
+    p95_ratio = create["p95_ms"] / bare["p95_ms"]
+    report.target(
+        f"{database}: creation p95 latency vs bare endpoint",
+        f"{p95_ratio:.1f}× ({create['p95_ms']:.1f} vs {bare['p95_ms']:.1f} ms)",
+        f"≤ {P95_RATIO_GOAL:.0f}×",
+        p95_ratio <= P95_RATIO_GOAL,
+    )
+
+
 def main() -> None:
     wrk = ensure_wrk()
     report = _common.Report("case_api", "Case creation over HTTP under load (uvicorn + wrk)")
@@ -247,42 +361,11 @@ def main() -> None:
     points = report_points(POINTS)
     alone = in_process(*points[0])
 
-    import map as map_bench  # the stdlib-only HTTP client and server start of bench/map.py
-
-    server = start_server(port := map_bench.free_port())
-    base = f"http://127.0.0.1:{port}"
-    try:
-        client = map_bench.Client(base)
-        report.figure(
-            "server start until first answer", f"{map_bench.wait_ready(client, server):.1f} s"
-        )
-        _, body, status = client.request(
-            "/api/v1/auth/token", {"username": "leader", "password": PASSWORD, "name": "bench"}
-        )
-        assert status == 201, status
-        token = json.loads(body)["token"]
-        bare_script, create_script = write_scripts(token, points)
-        from finegrid.cases.models import Case
-
-        before = Case.objects.count()
-        # warm both paths (imports, point index, SQLite page cache) before measuring
-        run_wrk(wrk, base + "/api/v1/ping", bare_script, WARMUP_SECONDS)
-        warm = run_wrk(wrk, base, create_script, WARMUP_SECONDS)
-        # one connection: each request's own time through the server, nothing queued
-        bare_one = run_wrk(wrk, base + "/api/v1/ping", bare_script, SINGLE_SECONDS, 1)
-        create_one = run_wrk(wrk, base, create_script, SINGLE_SECONDS, 1)
-        bare = run_wrk(wrk, base + "/api/v1/ping", bare_script, SECONDS)
-        created_before = Case.objects.count()
-        create = run_wrk(wrk, base, create_script, SECONDS)
-        made = Case.objects.count() - created_before
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-
+    load = load_phase(wrk, dict(os.environ), points, _count_sqlite)
+    report.figure("server start until first answer", f"{load['start']:.1f} s")
+    bare, create, warm = load["bare"], load["create"], load["warm"]
+    bare_one, create_one = load["bare_one"], load["create_one"]
+    before = load["before"]
     report.figure(
         f"baseline GET /api/v1/ping ({CONNECTIONS} connections, {SECONDS} s)", describe(bare)
     )
@@ -314,27 +397,23 @@ def main() -> None:
         "power cut). wrk shares the machine's CPUs with the server. Why the ratio is missed: "
         "docs/decisions/0004-serving-writes.md."
     )
-    # wrk stops counting at the deadline; up to one request per connection is still being served
-    answered = create["requests"] - create["non_2xx"]
-    ok_rows = answered <= made <= answered + CONNECTIONS and create["non_2xx"] == 0
-    report.target(
-        "each 201 made one case (± requests in flight at the end), no errors",
-        f"{made:,} cases for {answered:,} answers, {create['non_2xx']} non-2xx",
-        f"0 to {CONNECTIONS} more cases than answers, 0 non-2xx",
-        ok_rows,
-    )
-    report.target(
-        "creation throughput vs bare endpoint",
-        f"{share:.0%} ({create['rps']:,.0f} vs {bare['rps']:,.0f} req/s)",
-        f"≥ {RPS_SHARE_GOAL:.0%}",
-        share >= RPS_SHARE_GOAL,
-    )
-    report.target(
-        "creation p95 latency vs bare endpoint",
-        f"{p95_ratio:.1f}× ({create['p95_ms']:.1f} vs {bare['p95_ms']:.1f} ms)",
-        f"≤ {P95_RATIO_GOAL:.0f}×",
-        p95_ratio <= P95_RATIO_GOAL,
-    )
+    judge(report, load, "SQLite")
+    pg = postgres_phase(wrk, points)
+    if pg is None:
+        report.note("PostgreSQL on 127.0.0.1:5432 was not reachable: measured on SQLite only.")
+    else:
+        for label, key in (
+            (f"GET /api/v1/ping ({CONNECTIONS} connections)", "bare"),
+            (f"POST /api/v1/cases ({CONNECTIONS} connections)", "create"),
+            ("GET /api/v1/ping, 1 connection", "bare_one"),
+            ("POST /api/v1/cases, 1 connection", "create_one"),
+        ):
+            report.figure(f"PostgreSQL: {label}", describe(pg[key]))
+        judge(report, pg, "PostgreSQL")
+        report.note(
+            "PostgreSQL: the same street seeded into a fresh database on 127.0.0.1:5432 "
+            "(synchronous_commit on), one `finegrid serve` process, the same wrk load."
+        )
     report.save()
 
 
