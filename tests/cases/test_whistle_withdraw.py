@@ -111,15 +111,15 @@ def test_a_withdrawn_whistle_cannot_be_reported_in_or_resolved(
     case = whistled(worker, gridhead)
     services.whistle_withdraw(actor=gridhead, case=case, department=chengguan(), reason="撤回")
     before = written()
-    with pytest.raises(NotFound) as refused:
+    with pytest.raises(services.IllegalTransition) as refused:
         services.whistle_report_in(actor=dept, case=case, department=chengguan())
-    assert refused.value.as_dict() == {
-        "code": "not_found",
-        "message": "该部门在此事件上没有待办的吹哨。",
-        "message_en": "This department has no open whistle on the case.",
-        "field": "department",
-    }
-    with pytest.raises(NotFound):
+    assert refused.value.as_dict()["code"] == "illegal_transition"
+    assert refused.value.as_dict()["field"] == "department"
+    assert refused.value.as_dict()["message"] == "网格已撤回此次吹哨：无需报到或办结。"
+    assert refused.value.as_dict()["message_en"] == (
+        "The grid withdrew this whistle: there is nothing to report in or resolve."
+    )
+    with pytest.raises(services.IllegalTransition):
         services.whistle_resolve(actor=dept, case=case, department=chengguan(), note="已清理")
     assert written() == before
 
@@ -323,7 +323,7 @@ def test_a_stale_report_in_on_a_withdrawn_whistle_says_why(
         f"/cases/{case.pk}/act/report_in/", {"department": chengguan().pk, "note": "已到场"}
     )
     assert response.status_code == 409
-    assert "This department has no open whistle on the case." in response.content.decode()
+    assert "The grid withdrew this whistle" in response.content.decode()
     assert written() == before
 
 
@@ -436,9 +436,11 @@ def test_the_api_refuses_a_report_in_on_a_withdrawn_whistle(
     r = client_for(dept).post(
         f"{URL}/{case.pk}/report-in", {"department": "chengguan"}, content_type="application/json"
     )
-    assert r.status_code == 404
+    assert r.status_code == 409
     body = r.json()
     assert body["field"] == "department"
-    assert body["message_en"] == "This department has no open whistle on the case."
-    assert body["message"] == "该部门在此事件上没有待办的吹哨。"
+    assert body["message_en"] == (
+        "The grid withdrew this whistle: there is nothing to report in or resolve."
+    )
+    assert body["message"] == "网格已撤回此次吹哨：无需报到或办结。"
     assert written() == before

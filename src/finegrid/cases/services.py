@@ -694,6 +694,18 @@ def _open_whistle(case: Case, department: Department) -> Whistle:
         .first()
     )
     if whistle is None:
+        latest = (
+            Whistle.objects.filter(case=case, department=department)
+            .order_by("-whistled_at", "-id")
+            .first()
+        )
+        if latest is not None and latest.status == WhistleStatus.WITHDRAWN:
+            raise IllegalTransition(
+                Problem(
+                    _("The grid withdrew this whistle: there is nothing to report in or resolve."),
+                    field="department",
+                )
+            )
         raise NotFound(_("This department has no open whistle on the case."), field="department")
     return whistle
 
