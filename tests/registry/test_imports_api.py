@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks_db.models import DBTaskResult
 
+from finegrid.core.models import AuditAction, AuditEvent
 from finegrid.registry import imports, tasks
 from finegrid.registry.models import ImportJob, ImportStatus, Person
 from tests.conftest import client_for
@@ -71,6 +72,19 @@ def test_a_large_file_runs_in_the_background_and_can_be_polled(net, official, mo
     assert ImportJob.objects.get().status == ImportStatus.DONE
     assert client.get(f"{URL}/{job_id}").json()["created"] == 5
     assert Person.objects.count() == 5
+
+
+def test_an_import_run_later_is_audited_with_the_uploaders_address(net, official, monkeypatch):
+    home_in(net.m1, ADDRESS)
+    monkeypatch.setattr(imports, "INLINE_ROWS", 0)
+    response = client_for(official).post(
+        URL, {"file": upload(xlsx(good_rows(2, ADDRESS)))}, REMOTE_ADDR="10.20.30.40"
+    )
+    assert response.status_code == 202
+    tasks.run_import.call(response.json()["id"])  # the worker, with no request of its own
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT)
+    assert (event.actor, event.ip) == (official, "10.20.30.40")
+    assert Person.objects.count() == 2
 
 
 def test_the_template_has_chinese_headers_and_english_keys(net, official):

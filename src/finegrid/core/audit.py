@@ -28,9 +28,11 @@ def audit_record(
     fields: Iterable[str] = (),
     reason: str = "",
     request: HttpRequest | None = None,
+    ip: str | None = None,
     grid_path: str = "",
 ) -> AuditEvent:
-    """One audit row, written in the caller's transaction so it commits with the act."""
+    """One audit row, written in the caller's transaction so it commits with the act. Work done
+    later for a request (a background import) passes the ``ip`` it kept from that request."""
     if target is not None:
         target_type = target_type or target._meta.model_name or ""
         target_id = target_id or str(target.pk)
@@ -44,6 +46,6 @@ def audit_record(
         target_label=label[:120],
         fields=sorted(fields),
         reason=reason[:200],
-        ip=client_ip(request),
+        ip=ip or client_ip(request),
         grid_path=grid_path,
     )

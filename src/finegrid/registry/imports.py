@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.jurisdiction import Scope, scope_for
-from finegrid.core.audit import audit_record
+from finegrid.core.audit import audit_record, client_ip
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem, bilingual
 from finegrid.core.models import AuditAction
 from finegrid.grids.models import Household
@@ -402,6 +402,7 @@ def import_start(
         household=household,
         scope_paths=list(scope.prefixes) if not scope.everything else ["/"],
         total_rows=estimate,
+        requested_from=client_ip(request),
     )
     if estimate < INLINE_ROWS:
         import_run(job_id=job.pk)
@@ -703,6 +704,7 @@ def _write_pass(run: _Run, spool: Any) -> None:
                 - {"address", "household_id"}
             ),
             grid_path=job.household.grid_path if job.household else "",
+            ip=job.requested_from,
         )
         _finish(job, ImportStatus.DONE, run)
 

@@ -309,6 +309,8 @@ class ImportJob(BaseModel):
         Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     scope_paths = models.JSONField(default=list, editable=False)  # the importer's jurisdiction
+    # where the upload came from: the audit row is written later, by the task, without a request
+    requested_from = models.GenericIPAddressField(null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )

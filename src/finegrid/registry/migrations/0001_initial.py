@@ -6,175 +6,479 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('grids', '0001_initial'),
+        ("grids", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Business',
+            name="Business",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('business_type', models.CharField(choices=[('shop', 'Shop'), ('restaurant', 'Restaurant'), ('market_stall', 'Market stall'), ('workshop', 'Workshop'), ('hotel', 'Hotel / guesthouse'), ('service', 'Service'), ('other', 'Other')], max_length=16, verbose_name='type')),
-                ('licence_number', models.CharField(blank=True, max_length=32, verbose_name='licence number')),
-                ('contact_name', models.CharField(blank=True, max_length=64, verbose_name='contact')),
-                ('contact_phone_enc', models.TextField(blank=True, editable=False)),
-                ('contact_phone_masked', models.CharField(blank=True, editable=False, max_length=16, verbose_name='contact phone')),
-                ('address', models.CharField(max_length=200, verbose_name='address')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('lng', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('grid_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('inspection_status', models.CharField(choices=[('passed', 'Passed'), ('failed', 'Failed, to be fixed'), ('pending', 'Not yet inspected')], default='pending', max_length=16, verbose_name='fire and safety inspection')),
-                ('inspected_on', models.DateField(blank=True, null=True, verbose_name='inspected on')),
-                ('micro_grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grids.grid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "business_type",
+                    models.CharField(
+                        choices=[
+                            ("shop", "Shop"),
+                            ("restaurant", "Restaurant"),
+                            ("market_stall", "Market stall"),
+                            ("workshop", "Workshop"),
+                            ("hotel", "Hotel / guesthouse"),
+                            ("service", "Service"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "licence_number",
+                    models.CharField(blank=True, max_length=32, verbose_name="licence number"),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=64, verbose_name="contact"),
+                ),
+                ("contact_phone_enc", models.TextField(blank=True, editable=False)),
+                (
+                    "contact_phone_masked",
+                    models.CharField(
+                        blank=True, editable=False, max_length=16, verbose_name="contact phone"
+                    ),
+                ),
+                ("address", models.CharField(max_length=200, verbose_name="address")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("lng", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                ("grid_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "inspection_status",
+                    models.CharField(
+                        choices=[
+                            ("passed", "Passed"),
+                            ("failed", "Failed, to be fixed"),
+                            ("pending", "Not yet inspected"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="fire and safety inspection",
+                    ),
+                ),
+                (
+                    "inspected_on",
+                    models.DateField(blank=True, null=True, verbose_name="inspected on"),
+                ),
+                (
+                    "micro_grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="grids.grid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'business',
-                'verbose_name_plural': 'businesses',
+                "verbose_name": "business",
+                "verbose_name_plural": "businesses",
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('filename', models.CharField(max_length=200, verbose_name='file')),
-                ('stored_path', models.CharField(editable=False, max_length=300)),
-                ('mode', models.CharField(choices=[('all', 'All rows or none'), ('good', 'Good rows only, report the bad')], default='all', max_length=8, verbose_name='mode')),
-                ('scope_paths', models.JSONField(default=list, editable=False)),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Running'), ('done', 'Done'), ('refused', 'Refused: nothing written'), ('failed', 'Failed')], default='pending', max_length=8, verbose_name='status')),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='grids.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("filename", models.CharField(max_length=200, verbose_name="file")),
+                ("stored_path", models.CharField(editable=False, max_length=300)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("all", "All rows or none"),
+                            ("good", "Good rows only, report the bad"),
+                        ],
+                        default="all",
+                        max_length=8,
+                        verbose_name="mode",
+                    ),
+                ),
+                ("scope_paths", models.JSONField(default=list, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("refused", "Refused: nothing written"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="grids.household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=64, verbose_name='name')),
-                ('name_pinyin', models.CharField(db_index=True, editable=False, max_length=128)),
-                ('name_initials', models.CharField(db_index=True, editable=False, max_length=32)),
-                ('gender', models.CharField(choices=[('male', 'Male'), ('female', 'Female'), ('unknown', 'Unknown')], default='unknown', max_length=8, verbose_name='gender')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='birth date')),
-                ('document_type', models.CharField(choices=[('id_card', 'Resident identity card'), ('passport', 'Passport'), ('other', 'Other document'), ('none', 'No document')], default='id_card', max_length=16, verbose_name='document type')),
-                ('id_number_enc', models.TextField(blank=True, editable=False)),
-                ('id_number_index', models.CharField(blank=True, editable=False, max_length=40)),
-                ('id_number_masked', models.CharField(blank=True, editable=False, max_length=24, verbose_name='ID number')),
-                ('phone_enc', models.TextField(blank=True, editable=False)),
-                ('phone_index', models.CharField(blank=True, db_index=True, editable=False, max_length=40)),
-                ('phone_masked', models.CharField(blank=True, editable=False, max_length=16, verbose_name='phone')),
-                ('residence_status', models.CharField(choices=[('registered', 'Registered resident'), ('migrant', 'Migrant'), ('tenant', 'Tenant'), ('other', 'Other')], default='registered', max_length=16, verbose_name='residence status')),
-                ('is_party_member', models.BooleanField(default=False, verbose_name='party member')),
-                ('party_dual_registered', models.BooleanField(default=False, verbose_name='registered to the community (双报到)')),
-                ('party_organisation', models.CharField(blank=True, max_length=100, verbose_name='party organisation')),
-                ('is_veteran', models.BooleanField(default=False, verbose_name='veteran')),
-                ('occupation', models.CharField(blank=True, max_length=64, verbose_name='occupation')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('relation', models.CharField(blank=True, choices=[('head', 'Head of household'), ('spouse', 'Spouse'), ('child', 'Child'), ('parent', 'Parent'), ('grandchild', 'Grandchild'), ('grandparent', 'Grandparent'), ('sibling', 'Sibling'), ('tenant', 'Tenant'), ('other', 'Other relative')], max_length=16, verbose_name='relation to the head')),
-                ('grid_path', models.CharField(blank=True, db_index=True, editable=False, max_length=255)),
-                ('deceased_on', models.DateField(blank=True, null=True, verbose_name='date of death')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='grids.household', verbose_name='household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=64, verbose_name="name")),
+                ("name_pinyin", models.CharField(db_index=True, editable=False, max_length=128)),
+                ("name_initials", models.CharField(db_index=True, editable=False, max_length=32)),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("male", "Male"), ("female", "Female"), ("unknown", "Unknown")],
+                        default="unknown",
+                        max_length=8,
+                        verbose_name="gender",
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="birth date")),
+                (
+                    "document_type",
+                    models.CharField(
+                        choices=[
+                            ("id_card", "Resident identity card"),
+                            ("passport", "Passport"),
+                            ("other", "Other document"),
+                            ("none", "No document"),
+                        ],
+                        default="id_card",
+                        max_length=16,
+                        verbose_name="document type",
+                    ),
+                ),
+                ("id_number_enc", models.TextField(blank=True, editable=False)),
+                ("id_number_index", models.CharField(blank=True, editable=False, max_length=40)),
+                (
+                    "id_number_masked",
+                    models.CharField(
+                        blank=True, editable=False, max_length=24, verbose_name="ID number"
+                    ),
+                ),
+                ("phone_enc", models.TextField(blank=True, editable=False)),
+                (
+                    "phone_index",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=40),
+                ),
+                (
+                    "phone_masked",
+                    models.CharField(
+                        blank=True, editable=False, max_length=16, verbose_name="phone"
+                    ),
+                ),
+                (
+                    "residence_status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered resident"),
+                            ("migrant", "Migrant"),
+                            ("tenant", "Tenant"),
+                            ("other", "Other"),
+                        ],
+                        default="registered",
+                        max_length=16,
+                        verbose_name="residence status",
+                    ),
+                ),
+                (
+                    "is_party_member",
+                    models.BooleanField(default=False, verbose_name="party member"),
+                ),
+                (
+                    "party_dual_registered",
+                    models.BooleanField(
+                        default=False, verbose_name="registered to the community (双报到)"
+                    ),
+                ),
+                (
+                    "party_organisation",
+                    models.CharField(blank=True, max_length=100, verbose_name="party organisation"),
+                ),
+                ("is_veteran", models.BooleanField(default=False, verbose_name="veteran")),
+                (
+                    "occupation",
+                    models.CharField(blank=True, max_length=64, verbose_name="occupation"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "relation",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("head", "Head of household"),
+                            ("spouse", "Spouse"),
+                            ("child", "Child"),
+                            ("parent", "Parent"),
+                            ("grandchild", "Grandchild"),
+                            ("grandparent", "Grandparent"),
+                            ("sibling", "Sibling"),
+                            ("tenant", "Tenant"),
+                            ("other", "Other relative"),
+                        ],
+                        max_length=16,
+                        verbose_name="relation to the head",
+                    ),
+                ),
+                (
+                    "grid_path",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=255),
+                ),
+                (
+                    "deceased_on",
+                    models.DateField(blank=True, null=True, verbose_name="date of death"),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="grids.household",
+                        verbose_name="household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('relation', models.CharField(choices=[('head', 'Head of household'), ('spouse', 'Spouse'), ('child', 'Child'), ('parent', 'Parent'), ('grandchild', 'Grandchild'), ('grandparent', 'Grandparent'), ('sibling', 'Sibling'), ('tenant', 'Tenant'), ('other', 'Other relative')], max_length=16, verbose_name='relation to the head')),
-                ('moved_in', models.DateField(verbose_name='moved in')),
-                ('moved_out', models.DateField(blank=True, null=True, verbose_name='moved out')),
-                ('end_reason', models.CharField(blank=True, choices=[('moved_out', 'Moved out'), ('moved', 'Moved to another household'), ('died', 'Died')], max_length=16, verbose_name='reason')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='grids.household')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("head", "Head of household"),
+                            ("spouse", "Spouse"),
+                            ("child", "Child"),
+                            ("parent", "Parent"),
+                            ("grandchild", "Grandchild"),
+                            ("grandparent", "Grandparent"),
+                            ("sibling", "Sibling"),
+                            ("tenant", "Tenant"),
+                            ("other", "Other relative"),
+                        ],
+                        max_length=16,
+                        verbose_name="relation to the head",
+                    ),
+                ),
+                ("moved_in", models.DateField(verbose_name="moved in")),
+                ("moved_out", models.DateField(blank=True, null=True, verbose_name="moved out")),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("moved_out", "Moved out"),
+                            ("moved", "Moved to another household"),
+                            ("died", "Died"),
+                        ],
+                        max_length=16,
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="grids.household",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household membership',
-                'verbose_name_plural': 'household memberships',
+                "verbose_name": "household membership",
+                "verbose_name_plural": "household memberships",
             },
         ),
         migrations.CreateModel(
-            name='CareTag',
+            name="CareTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind_index', models.CharField(editable=False, max_length=40)),
-                ('payload_enc', models.TextField(editable=False)),
-                ('grid_path', models.CharField(editable=False, max_length=255)),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='since')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_tags', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("kind_index", models.CharField(editable=False, max_length=40)),
+                ("payload_enc", models.TextField(editable=False)),
+                ("grid_path", models.CharField(editable=False, max_length=255)),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="since")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="care_tags",
+                        to="registry.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'care tag',
-                'verbose_name_plural': 'care tags',
+                "verbose_name": "care tag",
+                "verbose_name_plural": "care tags",
             },
         ),
         migrations.CreateModel(
-            name='Rental',
+            name="Rental",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('registered', models.BooleanField(default=False, verbose_name='registered')),
-                ('lease_start', models.DateField(blank=True, null=True, verbose_name='lease start')),
-                ('lease_end', models.DateField(blank=True, null=True, verbose_name='lease end')),
-                ('grid_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rentals', to='grids.household')),
-                ('landlord', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rentals_owned', to='registry.person')),
-                ('tenants', models.ManyToManyField(blank=True, related_name='rentals_rented', to='registry.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("registered", models.BooleanField(default=False, verbose_name="registered")),
+                (
+                    "lease_start",
+                    models.DateField(blank=True, null=True, verbose_name="lease start"),
+                ),
+                ("lease_end", models.DateField(blank=True, null=True, verbose_name="lease end")),
+                ("grid_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rentals",
+                        to="grids.household",
+                    ),
+                ),
+                (
+                    "landlord",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="rentals_owned",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "tenants",
+                    models.ManyToManyField(
+                        blank=True, related_name="rentals_rented", to="registry.person"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rental',
-                'verbose_name_plural': 'rentals',
+                "verbose_name": "rental",
+                "verbose_name_plural": "rentals",
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['grid_path', 'name'], name='person_path_name'),
+            model_name="person",
+            index=models.Index(fields=["grid_path", "name"], name="person_path_name"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('id_number_index', ''), _negated=True), fields=('id_number_index',), name='person_unique_id'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("id_number_index", ""), _negated=True),
+                fields=("id_number_index",),
+                name="person_unique_id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('moved_out__isnull', True)), fields=('person',), name='membership_one_open'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("moved_out__isnull", True)),
+                fields=("person",),
+                name="membership_one_open",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caretag',
-            index=models.Index(fields=['kind_index', 'grid_path'], name='caretag_kind_path'),
+            model_name="caretag",
+            index=models.Index(fields=["kind_index", "grid_path"], name="caretag_kind_path"),
         ),
         migrations.AddConstraint(
-            model_name='rental',
-            constraint=models.CheckConstraint(condition=models.Q(('lease_end__isnull', True), ('lease_start__isnull', True), ('lease_end__gte', models.F('lease_start')), _connector='OR'), name='rental_lease_order'),
+            model_name="rental",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("lease_end__isnull", True),
+                    ("lease_start__isnull", True),
+                    ("lease_end__gte", models.F("lease_start")),
+                    _connector="OR",
+                ),
+                name="rental_lease_order",
+            ),
         ),
     ]

@@ -12,46 +12,45 @@ def fill_tails(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grids', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("grids", "0001_initial"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='id_number_tail',
+            model_name="person",
+            name="id_number_tail",
             field=models.CharField(blank=True, editable=False, max_length=4),
         ),
         migrations.AddField(
-            model_name='person',
-            name='phone_tail',
+            model_name="person",
+            name="phone_tail",
             field=models.CharField(blank=True, editable=False, max_length=4),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['id_number_index'], name='person_id_index'),
+            model_name="person",
+            index=models.Index(fields=["id_number_index"], name="person_id_index"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['id_number_masked'], name='person_id_masked'),
+            model_name="person",
+            index=models.Index(fields=["id_number_masked"], name="person_id_masked"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['phone_masked'], name='person_phone_masked'),
+            model_name="person",
+            index=models.Index(fields=["phone_masked"], name="person_phone_masked"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['id_number_tail'], name='person_id_tail'),
+            model_name="person",
+            index=models.Index(fields=["id_number_tail"], name="person_id_tail"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['phone_tail'], name='person_phone_tail'),
+            model_name="person",
+            index=models.Index(fields=["phone_tail"], name="person_phone_tail"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['name'], name='person_name'),
+            model_name="person",
+            index=models.Index(fields=["name"], name="person_name"),
         ),
         migrations.RunPython(fill_tails, migrations.RunPython.noop),
     ]
