@@ -33,6 +33,7 @@ REGIONS = ["510114", "510104", "510107", "510182", "510681", "511304", "513401",
 QUERY_TYPES = [
     ("full name", "张三丰"),
     ("surname + given char", "张三"),
+    ("given name alone (小明 for 王小明)", "三丰"),
     ("pinyin initials (zs, wxm, …)", "zs"),
     ("full ID number", "510114…"),
     ("masked ID number", "510***********123X"),
@@ -134,6 +135,7 @@ def sample_queries(
 ) -> dict[str, list[str]]:
     """SAMPLES queries of each type, drawn from ``people`` (name, initials, id, phone, address)."""
     from finegrid.core import pii
+    from finegrid.registry.names import given_name
 
     out: dict[str, list[str]] = {label: [] for label, _example in QUERY_TYPES}
     fixed_initials = ["zs", "wxm", "lj", "cyl", "hmg"]
@@ -141,6 +143,7 @@ def sample_queries(
         name, initials, id_number, phone, address = people[rng.randrange(len(people))]
         out["full name"].append(name)
         out["surname + given char"].append(name[:2])
+        out["given name alone (小明 for 王小明)"].append(given_name(name) or name)
         out["pinyin initials (zs, wxm, …)"].append(
             fixed_initials[i % len(fixed_initials)] if i % 2 else initials
         )

@@ -31,6 +31,22 @@ def test_it_finds_zhang_san_by_pinyin_initials(worker: Any, people: dict[str, An
     assert "李四" not in response.content.decode()
 
 
+def test_it_finds_people_by_their_given_name_alone(
+    worker: Any, leader: Any, people: dict[str, Any], net: Any
+) -> None:
+    home = home_in(net.m1, "锦丰新城1栋1单元102")
+    register(leader, home, "王小明")
+    register(leader, home, "欧阳小明")
+    register(leader, home, "小明月")  # a surname 小 starts the full name: found by it too
+    register(leader, home, "李大明")
+    page = client_for(worker).get(URL, {"q": "小明"}).content.decode()
+    assert "王小明" in page and "欧阳小明" in page and "小明月" in page
+    assert "李大明" not in page and "张三" not in page
+    # and the full name still works from its start
+    page = client_for(worker).get(URL, {"q": "王小"}).content.decode()
+    assert "王小明" in page and "欧阳小明" not in page
+
+
 def test_it_finds_a_person_by_masked_id_and_by_its_last_digits(
     worker: Any, people: dict[str, Any]
 ) -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from finegrid.core import pii
 from finegrid.core.errors import InvalidInput
 from finegrid.registry import validators
+from finegrid.registry.names import given_name
 
 REGIONS = ["510114", "510104", "510107", "510182", "500101", "410102", "420106", "110101"]
 DIGITS = "0123456789"
@@ -127,3 +128,19 @@ def test_the_masks_show_what_a_screen_shows() -> None:
 def test_a_masked_number_keeps_only_its_ends(number: str) -> None:
     masked = pii.mask_id(number)
     assert len(masked) == 18 and masked == number[:3] + "*" * 11 + number[-4:]
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [
+        ("王小明", "小明"),
+        ("欧阳小明", "小明"),
+        ("诸葛亮", "亮"),
+        ("欧阳", "阳"),  # a two-character name is surname + given name, even if it looks compound
+        ("王", ""),
+        ("阿依古丽·买买提", ""),
+        ("Anna Li", ""),
+    ],
+)
+def test_the_given_name_is_the_name_after_the_surname(name: str, given: str) -> None:
+    assert given_name(name) == given

@@ -54,6 +54,8 @@ class Person(BaseModel):
     # 张三 → "zhangsan" / "zs": search by pinyin or its initials
     name_pinyin = models.CharField(max_length=128, editable=False, db_index=True)
     name_initials = models.CharField(max_length=32, editable=False, db_index=True)
+    # 王小明 → "小明": people are searched by the name their neighbours use
+    given_name = models.CharField(max_length=64, editable=False, db_index=True, default="")
     gender = models.CharField(
         _("gender"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN
     )

@@ -54,8 +54,8 @@ def _prefix(column: str, value: str, end: str = PREFIX_END) -> Q:
 
 def search_filter(q: str, *, households: QuerySet[Household] | None = None) -> Q:
     """What ``q`` means: a full ID or phone (exact, through the blind index), a masked one as
-    shown on screen or its last four characters, pinyin initials or spelling, or the start of a
-    name or part of an address (within ``households``, the caller's)."""
+    shown on screen or its last four characters, pinyin initials or spelling, the start of a
+    name or of a given name, or part of an address (within ``households``, the caller's)."""
     q = q.strip()
     if ID_RE.match(q):
         return Q(id_number_index=pii.blind_index("id", q.upper()))
@@ -70,7 +70,8 @@ def search_filter(q: str, *, households: QuerySet[Household] | None = None) -> Q
     if LETTERS_RE.match(q):
         low = q.lower()
         return _prefix("name_initials", low, "{") | _prefix("name_pinyin", low, "{")
-    by_name = _prefix("name", q)
+    # the start of the full name (王小, 王小明) or of the given name alone (小明)
+    by_name = _prefix("name", q) | _prefix("given_name", q)
     if households is None:
         return by_name
     # Addresses first, as a short list of ids: OR-ing a join into the name range would make
