@@ -23,3 +23,11 @@ document.addEventListener("DOMContentLoaded", () => {
     show();
   });
 });
+
+// A refused form (422) comes back with its errors beside the fields: show it, as a success.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -1,0 +1,129 @@
+"""Registering rentals (出租房) and businesses (商户) from the registry pages.
+
+Thin views: parse with a form, call the service, render. A household or grid outside the user's
+jurisdiction answers 404 (through the selectors); a service's problems are shown beside the
+fields they name and nothing is written. An htmx request gets the form partial, a normal request
+the full page that includes it; after a registration htmx is sent on with ``HX-Redirect``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from finegrid.core.errors import InvalidInput, NotFound
+from finegrid.grids.models import Grid, Kind, Level
+from finegrid.grids.selectors import grid_get, grid_list
+from finegrid.registry import selectors, services
+from finegrid.registry.forms import BusinessForm, RentalForm
+from finegrid.registry.views import _is_htmx, _put_problems, _reader, _render, scoped
+
+GRID_SUGGESTIONS = 200  # codes offered in the business form; any other code may still be typed
+
+
+def _posted(request: HttpRequest) -> Any:
+    # an empty POST is still a submission (every rental field is optional)
+    return request.POST if request.method == "POST" else None
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    if _is_htmx(request):
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def rental_new(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    household = selectors.household_get(user=request.user, pk=pk)
+    members = (
+        selectors.person_queryset(request.user)
+        .filter(household=household, deceased_on__isnull=True)
+        .order_by("relation", "birth_date", "id")
+    )
+    form = RentalForm(_posted(request), members=members)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            c = form.cleaned_data
+            try:
+                services.rental_create(
+                    actor=request.user,
+                    household=household,
+                    landlord=form.chosen_landlord(),
+                    tenants=form.chosen_tenants(),
+                    registered=c["registered"],
+                    lease_start=c["lease_start"],
+                    lease_end=c["lease_end"],
+                    request=request,
+                )
+            except InvalidInput as exc:
+                _put_problems(form, exc)
+            else:
+                messages.success(request, _("The rental is registered."))
+                return _done(request, reverse("registry:household", args=[household.pk]))
+    context = {"household": household, "form": form}
+    return _render(
+        request, "registry/rental_form.html", "registry/_rental_form.html", context, status
+    )
+
+
+def _place_grids(user: Any) -> list[Grid]:
+    """Grids a business may lie in (micro-grids and dedicated grids), as suggestions."""
+    micro = grid_list(user=user, level=Level.MICRO).only("code", "name", "path")
+    dedicated = grid_list(user=user, kind=Kind.DEDICATED).only("code", "name", "path")
+    grids = {g.pk: g for g in [*micro[:GRID_SUGGESTIONS], *dedicated[:GRID_SUGGESTIONS]]}
+    return sorted(grids.values(), key=lambda g: g.path)[:GRID_SUGGESTIONS]
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def business_new(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    grids = _place_grids(request.user)
+    initial = {"micro_grid": grids[0].code} if len(grids) == 1 else {}
+    form = BusinessForm(_posted(request), initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            code = form.cleaned_data["micro_grid"].strip()
+            try:
+                grid = grid_get(user=request.user, code=code) if code else None
+            except NotFound:
+                form.add_error("micro_grid", _("No grid with this code in your jurisdiction."))
+            else:
+                try:
+                    services.business_create(
+                        actor=request.user, micro_grid=grid, request=request, **form.values()
+                    )
+                except InvalidInput as exc:
+                    _put_problems(form, exc)
+                except NotFound:  # the grid it lies in is outside the registry jurisdiction
+                    if grid is None:
+                        form.add_error("lat", _("The location lies outside your jurisdiction."))
+                    else:
+                        form.add_error(
+                            "micro_grid", _("No grid with this code in your jurisdiction.")
+                        )
+                else:
+                    messages.success(request, _("The business is registered."))
+                    return _done(request, reverse("registry:businesses"))
+    context = {"form": form, "grids": grids}
+    return _render(
+        request, "registry/business_form.html", "registry/_business_form.html", context, status
+    )
+
+
+urlpatterns = [
+    path("households/<int:pk>/rentals/new/", rental_new, name="rental_new"),
+    path("businesses/new/", business_new, name="business_new"),
+]
