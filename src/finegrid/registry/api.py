@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
@@ -231,11 +232,28 @@ class RentalOut(Schema):
     registered: bool
     lease_start: dt.date | None
     lease_end: dt.date | None
+    ended_on: dt.date | None = Field(description="when the tenants left; null while let")
 
 
 class RentalPage(Schema):
     count: int
     items: list[RentalOut]
+
+
+class ListFilters(PageFilters):
+    current: bool | None = Field(
+        None, description="true: only those still let / open; false: only ended / closed"
+    )
+
+
+class RentalEndIn(Schema):
+    ended_on: dt.date | None = Field(
+        None, description="the day the tenants left; today if left out"
+    )
+
+
+class BusinessCloseIn(Schema):
+    closed_on: dt.date | None = Field(None, description="the day it closed; today if left out")
 
 
 class RentalIn(Schema):
@@ -260,6 +278,7 @@ class BusinessOut(Schema):
     grid: str
     inspection_status: str
     inspected_on: dt.date | None
+    closed_on: dt.date | None = Field(description="when it closed; null while open")
 
 
 class BusinessPage(Schema):
@@ -350,6 +369,7 @@ def _rental(r: Rental) -> dict[str, Any]:
         "registered": r.registered,
         "lease_start": r.lease_start,
         "lease_end": r.lease_end,
+        "ended_on": r.ended_on,
     }
 
 
@@ -367,6 +387,7 @@ def _business(b: Business) -> dict[str, Any]:
         "grid": b.micro_grid.code,
         "inspection_status": b.inspection_status,
         "inspected_on": b.inspected_on,
+        "closed_on": b.closed_on,
     }
 
 
@@ -441,7 +462,7 @@ def person_list(
     user = _reader(request)
     qs = selectors.person_list(user=user, q=filters.q, grid=filters.grid, include_gone=include_gone)
     count, page = _page(qs.select_related("household__micro_grid"), filters)
-    today = dt.date.today()
+    today = timezone.localdate()
     return {"count": count, "items": [_person(p, today) for p in page]}
 
 
@@ -569,9 +590,10 @@ def care_tag_end(request: HttpRequest, tag_id: int, payload: EndIn) -> dict[str,
 
 
 @router.get("/rentals", response=RentalPage, summary="List rentals in your jurisdiction")
-def rental_list(request: HttpRequest, filters: Query[PageFilters]) -> dict[str, Any]:
+def rental_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     user = _reader(request)
-    count, page = _page(selectors.rental_list(user=user, grid=filters.grid), filters)
+    qs = selectors.rental_list(user=user, grid=filters.grid, current=filters.current)
+    count, page = _page(qs, filters)
     return {"count": count, "items": [_rental(r) for r in page]}
 
 
@@ -599,13 +621,33 @@ def rental_create(request: HttpRequest, payload: RentalIn) -> tuple[int, dict[st
     return 201, _rental(rental)
 
 
+@router.post(
+    "/rentals/{rental_id}/end",
+    response=RentalOut,
+    summary="End a rental: the tenants have left (409 if it has ended already)",
+)
+def rental_end(request: HttpRequest, rental_id: int, payload: RentalEndIn) -> dict[str, Any]:
+    user = _reader(request)
+    rental = selectors.rental_list(user=user).filter(pk=rental_id).first()
+    if rental is None:
+        raise NotFound(_("No such rental in your jurisdiction."), field="id")
+    services.rental_end(
+        actor=user,
+        rental=rental,
+        ended_on=payload.ended_on or timezone.localdate(),
+        request=request,
+    )
+    return _rental(rental)
+
+
 # --- businesses -----------------------------------------------------------------------------
 
 
 @router.get("/businesses", response=BusinessPage, summary="List businesses in your jurisdiction")
-def business_list(request: HttpRequest, filters: Query[PageFilters]) -> dict[str, Any]:
+def business_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     user = _reader(request)
-    qs = selectors.business_list(user=user, grid=filters.grid).select_related("micro_grid")
+    qs = selectors.business_list(user=user, grid=filters.grid, current=filters.current)
+    qs = qs.select_related("micro_grid")
     count, page = _page(qs, filters)
     return {"count": count, "items": [_business(b) for b in page]}
 
@@ -637,3 +679,29 @@ def business_create(request: HttpRequest, payload: BusinessIn) -> tuple[int, dic
         request=request,
     )
     return 201, _business(business)
+
+
+@router.post(
+    "/businesses/{business_id}/close",
+    response=BusinessOut,
+    summary="Mark a business closed (409 if it has closed already)",
+)
+def business_close(
+    request: HttpRequest, business_id: int, payload: BusinessCloseIn
+) -> dict[str, Any]:
+    user = _reader(request)
+    business = (
+        selectors.business_list(user=user)
+        .select_related("micro_grid")
+        .filter(pk=business_id)
+        .first()
+    )
+    if business is None:
+        raise NotFound(_("No such business in your jurisdiction."), field="id")
+    services.business_close(
+        actor=user,
+        business=business,
+        closed_on=payload.closed_on or timezone.localdate(),
+        request=request,
+    )
+    return _business(business)

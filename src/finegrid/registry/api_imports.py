@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
+from django.utils import timezone
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -111,5 +112,5 @@ def import_read(request: HttpRequest, job_id: int) -> Any:
 )
 def people_export(request: HttpRequest, grid: str | None = None) -> Any:
     out, _count = exports.people_export(user=request.user, grid=grid, request=request)
-    name = f"people-{grid or 'all'}-{dt.date.today():%Y%m%d}.xlsx"
+    name = f"people-{grid or 'all'}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=exports.XLSX)

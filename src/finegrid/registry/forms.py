@@ -7,6 +7,7 @@ back as an InvalidInput problem and is shown beside the field it names.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -110,3 +111,17 @@ class BusinessForm(forms.Form):
                 "inspected_on",
             )
         }
+
+
+class RentalEndForm(forms.Form):
+    """The day the tenants left; ``rental_end`` checks it against the lease and today."""
+
+    ended_on = forms.DateField(label=_label(Rental, "ended_on"), widget=DATE, initial=dt.date.today)
+
+
+class BusinessCloseForm(forms.Form):
+    """The day the business closed; ``business_close`` checks it against today."""
+
+    closed_on = forms.DateField(
+        label=_label(Business, "closed_on"), widget=DATE, initial=dt.date.today
+    )

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.models import Role
@@ -135,7 +136,7 @@ class Person(BaseModel):
     def age(self, today: dt.date | None = None) -> int | None:
         if self.birth_date is None:
             return None
-        today = today or dt.date.today()
+        today = today or timezone.localdate()
         b = self.birth_date
         return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
 
@@ -219,6 +220,8 @@ class Rental(BaseModel):
     registered = models.BooleanField(_("registered"), default=False)
     lease_start = models.DateField(_("lease start"), null=True, blank=True)
     lease_end = models.DateField(_("lease end"), null=True, blank=True)
+    # when the tenants actually left, which may be before or after the agreed lease end
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     grid_path = models.CharField(max_length=255, db_index=True, editable=False)
 
     class Meta:
@@ -230,6 +233,12 @@ class Rental(BaseModel):
                 | Q(lease_start__isnull=True)
                 | Q(lease_end__gte=models.F("lease_start")),
                 name="rental_lease_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(lease_start__isnull=True)
+                | Q(ended_on__gte=models.F("lease_start")),
+                name="rental_ended_after_start",
             ),
         ]
 
@@ -273,6 +282,7 @@ class Business(BaseModel):
         default=InspectionStatus.PENDING,
     )
     inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("business")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.jurisdiction import scope_for
@@ -150,7 +151,7 @@ def care_tags_for(
     *, user: Any, people: list[Person], today: dt.date | None = None
 ) -> dict[int, list[VisibleTag]]:
     """Active care tags of ``people`` that ``user``'s duties need, decrypted; aged 80+ derived."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     kinds = visible_kinds(user)
     out: dict[int, list[VisibleTag]] = {p.pk: [] for p in people}
     if not kinds:
@@ -202,7 +203,7 @@ def special_population(
 ) -> QuerySet[Person]:
     """People of one care kind in the user's jurisdiction (under ``grid`` if given); empty for a
     kind the user's duties do not need."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if kind not in visible_kinds(user):
         return Person.objects.none()
     qs = person_list(user=user, grid=grid)
@@ -285,10 +286,16 @@ def roster(*, user: Any, grid: str) -> list[dict[str, Any]]:
     ]
 
 
-def business_list(*, user: Any, grid: str | None = None) -> QuerySet[Business]:
+def business_list(
+    *, user: Any, grid: str | None = None, current: bool | None = None
+) -> QuerySet[Business]:
+    """Businesses in the user's jurisdiction: open ones (``current=True``), closed ones
+    (``False``) or all (``None``)."""
     qs = registry_scope(user).filter(Business.objects.all(), "grid_path")
     if grid:
         qs = under_grid(qs, grid)
+    if current is not None:
+        qs = qs.filter(closed_on__isnull=current)
     return qs.order_by("grid_path", "name")
 
 
@@ -336,10 +343,16 @@ def audit_log(
     return qs.order_by("-at", "-id")
 
 
-def rental_list(*, user: Any, grid: str | None = None) -> QuerySet[Rental]:
+def rental_list(
+    *, user: Any, grid: str | None = None, current: bool | None = None
+) -> QuerySet[Rental]:
+    """Rentals in the user's jurisdiction: still let (``current=True``), ended (``False``) or
+    all (``None``)."""
     qs = registry_scope(user).filter(Rental.objects.all(), "grid_path")
     if grid:
         qs = under_grid(qs, grid)
+    if current is not None:
+        qs = qs.filter(ended_on__isnull=current)
     return (
         qs.select_related("household", "landlord")
         .prefetch_related("tenants")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.core import pii
@@ -124,7 +125,7 @@ def clean_person(
         if gender and gender != Gender.UNKNOWN and gender != id_gender:
             bad(_("The gender differs from the one in the ID number."), "gender")
         gender = id_gender
-    if birth and birth > dt.date.today():
+    if birth and birth > timezone.localdate():
         bad(_("The birth date is in the future."), "birth_date")
     out["birth_date"] = birth
     out["gender"] = gender or Gender.UNKNOWN
@@ -225,7 +226,10 @@ def person_create(
             Problem(_("A person with this ID number is already registered."), field="id_number")
         ) from None
     Membership.objects.create(
-        person=person, household=household, relation=relation, moved_in=today or dt.date.today()
+        person=person,
+        household=household,
+        relation=relation,
+        moved_in=today or timezone.localdate(),
     )
     audit_record(
         actor=actor,
@@ -317,7 +321,7 @@ def person_move(
 ) -> Person:
     """Move to another household (or out of the street, with ``household=None``). The old stay
     is closed, not rewritten."""
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     access_registry_write(actor, person.grid_path)
     if household is not None:
         access_registry_write(actor, household.grid_path)
@@ -363,7 +367,7 @@ def person_record_death(
     access_registry_write(actor, person.grid_path)
     if person.deceased_on:
         raise InvalidInput(Problem(_("The death is already recorded."), field="on"))
-    if on > dt.date.today():
+    if on > timezone.localdate():
         raise InvalidInput(Problem(_("The date is in the future."), field="on"))
     _close_stay(person, on, EndReason.DIED)
     person.deceased_on = on
@@ -494,7 +498,7 @@ def care_tag_end(
     *, actor: Any, tag: CareTag, on: dt.date | None = None, request: HttpRequest | None = None
 ) -> CareTag:
     access_registry_write(actor, tag.grid_path)
-    tag.ended_on = on or dt.date.today()
+    tag.ended_on = on or timezone.localdate()
     tag.save(update_fields=["ended_on", "updated_at"])
     audit_record(
         actor=actor,
@@ -599,4 +603,79 @@ def business_create(
         inspected_on=inspected_on,
     )
     audit_record(actor=actor, action=AuditAction.CREATE, target=business, request=request)
+    return business
+
+
+# --- ending rentals and closing businesses ---------------------------------------------------
+
+
+class AlreadyEnded(InvalidInput):
+    """The rental has ended or the business has closed already: a state, not a bad value."""
+
+    status = 409
+    code = "illegal_transition"
+
+
+def _check_end_date(on: Any, *, field: str, start: dt.date | None = None) -> list[Problem]:
+    if not isinstance(on, dt.date):
+        return [Problem(_("Give the date."), field=field)]
+    problems = []
+    if on > timezone.localdate():
+        problems.append(Problem(_("The date is in the future."), field=field))
+    if start is not None and on < start:
+        problems.append(Problem(_("The date is before the lease start."), field=field))
+    return problems
+
+
+@transaction.atomic
+def rental_end(
+    *, actor: Any, rental: Rental, ended_on: dt.date, request: HttpRequest | None = None
+) -> Rental:
+    """The tenants have left. The agreed lease end stays as it was; ``ended_on`` is what
+    happened."""
+    access_registry_write(actor, rental.grid_path)
+    # Locked and read afresh: two workers ending the same rental at once must not both succeed.
+    fresh = Rental.objects.select_for_update().get(pk=rental.pk)
+    if fresh.ended_on is not None:
+        raise AlreadyEnded(Problem(_("The rental has already ended."), field="ended_on"))
+    problems = _check_end_date(ended_on, field="ended_on", start=fresh.lease_start)
+    if problems:
+        raise InvalidInput(problems)
+    rental.ended_on = fresh.ended_on = ended_on
+    fresh.save(update_fields=["ended_on", "updated_at"])
+    rental.updated_at = fresh.updated_at
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=fresh,
+        label=rental.household.address,
+        fields=["ended_on"],
+        request=request,
+    )
+    return rental
+
+
+@transaction.atomic
+def business_close(
+    *, actor: Any, business: Business, closed_on: dt.date, request: HttpRequest | None = None
+) -> Business:
+    """The business has closed. It has no recorded opening date, so only a future date is
+    refused."""
+    access_registry_write(actor, business.grid_path)
+    fresh = Business.objects.select_for_update().get(pk=business.pk)
+    if fresh.closed_on is not None:
+        raise AlreadyEnded(Problem(_("The business has already closed."), field="closed_on"))
+    problems = _check_end_date(closed_on, field="closed_on")
+    if problems:
+        raise InvalidInput(problems)
+    business.closed_on = fresh.closed_on = closed_on
+    fresh.save(update_fields=["closed_on", "updated_at"])
+    business.updated_at = fresh.updated_at
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=fresh,
+        fields=["closed_on"],
+        request=request,
+    )
     return business

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import numdb
 
@@ -47,7 +48,7 @@ def normalize_id(value: str, *, field: str = "id_number", row: int | None = None
         born = dt.date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
     except ValueError:
         raise bad(_("The birth date in the ID number is not a real date.")) from None
-    if born > dt.date.today() or born.year < 1890:
+    if born > timezone.localdate() or born.year < 1890:
         raise bad(_("The birth date in the ID number is impossible."))
     if not region_exists(raw[:6]):
         raise bad(_("The region code of the ID number does not exist."))

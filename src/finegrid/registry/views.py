@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -364,7 +365,7 @@ def _person_page(
         "stays": [(s, scope.covers(s.household.grid_path)) for s in stays],
         "edit_form": given.get("edit") or PersonForm(person=person),
         "move_form": given.get("move") or MoveForm(),
-        "death_form": given.get("death") or DeathForm(initial={"on": dt.date.today()}),
+        "death_form": given.get("death") or DeathForm(initial={"on": timezone.localdate()}),
         "tag_form": given.get("tag") or CareTagForm(kinds=kinds),
         "open": open_,
         "can_tag": any(k in services.CARE_ATTRIBUTES for k in kinds),
@@ -595,7 +596,7 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
         "grid": grid,
         "homes": homes,
         "people_count": sum(len(r["members"]) for r in rows),
-        "today": dt.date.today(),
+        "today": timezone.localdate(),
     }
     return render(request, "registry/roster.html", context)
 
@@ -663,24 +664,6 @@ def special_population(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/special.html", context)
 
 
-@scoped
-def business_list(request: HttpRequest) -> HttpResponse:
-    _reader(request)
-    grid = request.GET.get("grid", "").strip()
-    qs = selectors.business_list(user=request.user, grid=grid or None).select_related("micro_grid")
-    context = {"page": _paginate(request, qs), "grid": grid, "grids": _grid_choices(request.user)}
-    return render(request, "registry/businesses.html", context)
-
-
-@scoped
-def rental_list(request: HttpRequest) -> HttpResponse:
-    _reader(request)
-    grid = request.GET.get("grid", "").strip()
-    qs = selectors.rental_list(user=request.user, grid=grid or None)
-    context = {"page": _paginate(request, qs), "grid": grid, "grids": _grid_choices(request.user)}
-    return render(request, "registry/rentals.html", context)
-
-
 # --- audit log ------------------------------------------------------------------------------
 
 
@@ -717,7 +700,5 @@ urlpatterns = [
     path("households/<int:pk>/people/", household_add_person, name="household_add_person"),
     path("grids/<str:code>/roster/", roster, name="roster"),
     path("special/", special_population, name="special"),
-    path("businesses/", business_list, name="businesses"),
-    path("rentals/", rental_list, name="rentals"),
     path("audit/", audit_log, name="audit"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable
 from functools import wraps
@@ -15,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -118,7 +118,7 @@ def template_xlsx(request: HttpRequest) -> HttpResponseBase:
 def people_export(request: HttpRequest) -> HttpResponseBase:
     grid = request.GET.get("grid") or None
     out, _count = exports.people_export(user=request.user, grid=grid, request=request)
-    name = f"people-{grid or 'all'}-{dt.date.today():%Y%m%d}.xlsx"
+    name = f"people-{grid or 'all'}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=exports.XLSX)
 
 

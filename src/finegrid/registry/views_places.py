@@ -12,8 +12,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,8 +22,17 @@ from finegrid.core.errors import InvalidInput, NotFound
 from finegrid.grids.models import Grid, Kind, Level
 from finegrid.grids.selectors import grid_get, grid_list
 from finegrid.registry import selectors, services
-from finegrid.registry.forms import BusinessForm, RentalForm
-from finegrid.registry.views import _is_htmx, _put_problems, _reader, _render, scoped
+from finegrid.registry.forms import BusinessCloseForm, BusinessForm, RentalEndForm, RentalForm
+from finegrid.registry.models import Business, Rental
+from finegrid.registry.views import (
+    _grid_choices,
+    _is_htmx,
+    _paginate,
+    _put_problems,
+    _reader,
+    _render,
+    scoped,
+)
 
 GRID_SUGGESTIONS = 200  # codes offered in the business form; any other code may still be typed
 
@@ -123,7 +133,146 @@ def business_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- current and past rentals and businesses -------------------------------------------------
+# The lists show what is still let / open; ``?show=all`` adds the ended and closed ones.
+
+
+def _showing_all(request: HttpRequest) -> bool:
+    return request.GET.get("show") == "all"
+
+
+@scoped
+@require_http_methods(["GET"])
+def rental_list(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    grid = request.GET.get("grid", "").strip()
+    show_all = _showing_all(request)
+    qs = selectors.rental_list(
+        user=request.user, grid=grid or None, current=None if show_all else True
+    )
+    context = {
+        "page": _paginate(request, qs),
+        "grid": grid,
+        "grids": _grid_choices(request.user),
+        "show_all": show_all,
+    }
+    return render(request, "registry/rentals.html", context)
+
+
+@scoped
+@require_http_methods(["GET"])
+def business_list(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    grid = request.GET.get("grid", "").strip()
+    show_all = _showing_all(request)
+    qs = selectors.business_list(
+        user=request.user, grid=grid or None, current=None if show_all else True
+    ).select_related("micro_grid")
+    context = {
+        "page": _paginate(request, qs),
+        "grid": grid,
+        "grids": _grid_choices(request.user),
+        "show_all": show_all,
+    }
+    return render(request, "registry/businesses.html", context)
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    """Where to go after ending: the page the form was opened from, if it is ours."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return default
+
+
+def _rental(request: HttpRequest, pk: int) -> Rental:
+    rental = selectors.rental_list(user=request.user).filter(pk=pk).first()
+    if rental is None:
+        raise NotFound(_("No such rental in your jurisdiction."), field="id")
+    return rental
+
+
+def _business(request: HttpRequest, pk: int) -> Business:
+    business = (
+        selectors.business_list(user=request.user)
+        .select_related("micro_grid")
+        .filter(pk=pk)
+        .first()
+    )
+    if business is None:
+        raise NotFound(_("No such business in your jurisdiction."), field="id")
+    return business
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def rental_end(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    rental = _rental(request, pk)
+    back = _back(request, reverse("registry:rentals"))
+    form = RentalEndForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.rental_end(
+                    actor=request.user,
+                    rental=rental,
+                    ended_on=form.cleaned_data["ended_on"],
+                    request=request,
+                )
+            except InvalidInput as exc:
+                _put_problems(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("The rental has ended."))
+                return _done(request, back)
+    context = {"rental": rental, "form": form, "next": back}
+    return _render(
+        request, "registry/rental_end.html", "registry/_rental_end_form.html", context, status
+    )
+
+
+@scoped
+@require_http_methods(["GET", "POST"])
+def business_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    business = _business(request, pk)
+    back = _back(request, reverse("registry:businesses"))
+    form = BusinessCloseForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.business_close(
+                    actor=request.user,
+                    business=business,
+                    closed_on=form.cleaned_data["closed_on"],
+                    request=request,
+                )
+            except InvalidInput as exc:
+                _put_problems(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("The business is marked closed."))
+                return _done(request, back)
+    context = {"business": business, "form": form, "next": back}
+    return _render(
+        request,
+        "registry/business_close.html",
+        "registry/_business_close_form.html",
+        context,
+        status,
+    )
+
+
 urlpatterns = [
+    path("rentals/", rental_list, name="rentals"),
+    path("businesses/", business_list, name="businesses"),
     path("households/<int:pk>/rentals/new/", rental_new, name="rental_new"),
     path("businesses/new/", business_new, name="business_new"),
+    path("rentals/<int:pk>/end/", rental_end, name="rental_end"),
+    path("businesses/<int:pk>/close/", business_close, name="business_close"),
 ]
