@@ -38,6 +38,9 @@ def pk(name: str) -> int:
 def test_the_household_page_offers_the_rental_form(worker: Any, home: Household) -> None:
     body = client_for(worker).get(f"/registry/households/{home.pk}/").content.decode()
     assert 'id="add-rental"' in body and url(home) in body
+    form = client_for(worker).get(url(home)).content.decode()
+    # the tenants are a group of boxes: the group is named, no label points at nothing
+    assert "<legend>租客</legend>" in form and 'for=""' not in form
 
 
 def test_it_registers_a_rental_with_landlord_tenants_and_lease(
