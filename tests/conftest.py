@@ -76,61 +76,36 @@ def _fresh_point_index() -> None:
     forget_holidays()
 
 
+# code, name, level, parent, west and east edge (every grid spans 30.00–30.02 N)
+NET = [
+    ("S", "大丰街道", Level.STREET, None, 104.0, 104.04),
+    ("C1", "锦丰社区", Level.COMMUNITY, "S", 104.0, 104.02),
+    ("C2", "高堆社区", Level.COMMUNITY, "S", 104.02, 104.04),
+    ("G1", "锦丰第1网格", Level.GRID, "C1", 104.0, 104.02),
+    ("G2", "高堆第1网格", Level.GRID, "C2", 104.02, 104.04),
+    ("M1", "锦丰1-1微网格", Level.MICRO, "G1", 104.0, 104.01),
+    ("M2", "锦丰1-2微网格", Level.MICRO, "G1", 104.01, 104.02),
+    ("M3", "高堆1-1微网格", Level.MICRO, "G2", 104.02, 104.04),
+]
+
+
+def make_net() -> Net:
+    """The net above, through the grid service (so its checks run as for any user)."""
+    made: dict[str, Grid] = {}
+    for code, name, level, parent, west, east in NET:
+        made[code] = services.grid_create(
+            code=code,
+            name=name,
+            level=level,
+            parent=made[parent] if parent else None,
+            boundary=box(west, 30.0, east, 30.02),
+        )
+    return Net(*made.values())
+
+
 @pytest.fixture
 def net(db: Any) -> Net:
-    s = services.grid_create(
-        code="S", name="大丰街道", level=Level.STREET, boundary=box(104.0, 30.0, 104.04, 30.02)
-    )
-    c1 = services.grid_create(
-        code="C1",
-        name="锦丰社区",
-        level=Level.COMMUNITY,
-        parent=s,
-        boundary=box(104.0, 30.0, 104.02, 30.02),
-    )
-    c2 = services.grid_create(
-        code="C2",
-        name="高堆社区",
-        level=Level.COMMUNITY,
-        parent=s,
-        boundary=box(104.02, 30.0, 104.04, 30.02),
-    )
-    g1 = services.grid_create(
-        code="G1",
-        name="锦丰第1网格",
-        level=Level.GRID,
-        parent=c1,
-        boundary=box(104.0, 30.0, 104.02, 30.02),
-    )
-    g2 = services.grid_create(
-        code="G2",
-        name="高堆第1网格",
-        level=Level.GRID,
-        parent=c2,
-        boundary=box(104.02, 30.0, 104.04, 30.02),
-    )
-    m1 = services.grid_create(
-        code="M1",
-        name="锦丰1-1微网格",
-        level=Level.MICRO,
-        parent=g1,
-        boundary=box(104.0, 30.0, 104.01, 30.02),
-    )
-    m2 = services.grid_create(
-        code="M2",
-        name="锦丰1-2微网格",
-        level=Level.MICRO,
-        parent=g1,
-        boundary=box(104.01, 30.0, 104.02, 30.02),
-    )
-    m3 = services.grid_create(
-        code="M3",
-        name="高堆1-1微网格",
-        level=Level.MICRO,
-        parent=g2,
-        boundary=box(104.02, 30.0, 104.04, 30.02),
-    )
-    return Net(s, c1, c2, g1, g2, m1, m2, m3)
+    return make_net()
 
 
 def _person(username: str, role: str, grid: Grid, name: str) -> User:

@@ -12,8 +12,8 @@ import pytest
 from finegrid.accounts.models import Role, RoleAssignment, User
 from finegrid.core.models import AuditAction, AuditEvent
 from finegrid.grids import services as grid_services
-from finegrid.grids.models import Duty, Grid, Level
-from tests.conftest import box
+from finegrid.grids.models import Duty
+from tests.conftest import make_net
 from tests.registry.helpers import home_in, make_id, register
 
 # Playwright's sync API runs an event loop in this thread; see tests/test_browser.py.
@@ -37,37 +37,14 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def family(transactional_db: None, settings: Any) -> dict[str, Any]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    street = grid_services.grid_create(
-        code="S", name="大丰街道", level=Level.STREET, boundary=box(104.0, 30.0, 104.02, 30.02)
-    )
-    community = grid_services.grid_create(
-        code="C1",
-        name="锦丰社区",
-        level=Level.COMMUNITY,
-        parent=street,
-        boundary=box(104.0, 30.0, 104.02, 30.02),
-    )
-    grid = grid_services.grid_create(
-        code="G1",
-        name="锦丰第1网格",
-        level=Level.GRID,
-        parent=community,
-        boundary=box(104.0, 30.0, 104.02, 30.02),
-    )
-    micro = grid_services.grid_create(
-        code="M1",
-        name="锦丰1-1微网格",
-        level=Level.MICRO,
-        parent=grid,
-        boundary=box(104.0, 30.0, 104.01, 30.02),
-    )
+    micro = make_net().m1
     admin = User.objects.create_superuser(username="root", password=PASSWORD)
     worker = User.objects.create_user(
         username="worker", password=PASSWORD, display_name="蔡如欣", phone="13800000000"
     )
     RoleAssignment.objects.create(user=worker, role=Role.MICRO_WORKER, grid=micro)
     grid_services.responsibility_assign(person=worker, duty=Duty.MICRO_WORKER, grid=micro)
-    home = home_in(Grid.objects.get(code="M1"), "锦丰新城1栋1单元101")
+    home = home_in(micro, "锦丰新城1栋1单元101")
     zhang = register(admin, home, "张三", id_number=make_id(), phone="13912345678", relation="head")
     register(admin, home, "王芳", relation="spouse")
     return {"zhang": zhang, "home": home}

@@ -16,6 +16,7 @@ from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext
 from django.core.handlers.asgi import ASGIHandler
+from django.db import connections
 
 
 class PooledASGIHandler(ASGIHandler):
@@ -32,8 +33,6 @@ class PooledASGIHandler(ASGIHandler):
 
     def close(self) -> None:
         """Close each thread's database connections and stop the threads (server shutdown)."""
-        from django.db import connections
-
         for executor in self.executors:
             executor.submit(connections.close_all).result()
             executor.shutdown()

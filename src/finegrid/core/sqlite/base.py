@@ -29,7 +29,7 @@ def _writer_lock(name: str) -> threading.Lock:
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._holds_writer_lock = False
+        self._held: threading.Lock | None = None  # this connection's writer turn, while held
         # as long as SQLite itself would wait (PRAGMA busy_timeout / the "timeout" option)
         self._writer_wait = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
 
@@ -37,7 +37,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         lock = _writer_lock(str(self.settings_dict["NAME"]))
         if not lock.acquire(timeout=self._writer_wait):
             raise OperationalError("database is locked (another writer of this process)")
-        self._holds_writer_lock = True
+        self._held = lock
         try:
             super()._start_transaction_under_autocommit()  # type: ignore[misc]  # not in the stubs
         except BaseException:
@@ -45,9 +45,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
             raise
 
     def _release_writer(self) -> None:
-        if self._holds_writer_lock:
-            self._holds_writer_lock = False
-            _writer_lock(str(self.settings_dict["NAME"])).release()
+        held, self._held = self._held, None
+        if held is not None:
+            held.release()
 
     def _commit(self) -> None:
         try:
