@@ -628,9 +628,7 @@ def rental_create(request: HttpRequest, payload: RentalIn) -> tuple[int, dict[st
 )
 def rental_end(request: HttpRequest, rental_id: int, payload: RentalEndIn) -> dict[str, Any]:
     user = _reader(request)
-    rental = selectors.rental_list(user=user).filter(pk=rental_id).first()
-    if rental is None:
-        raise NotFound(_("No such rental in your jurisdiction."), field="id")
+    rental = selectors.rental_get(user=user, pk=rental_id)
     services.rental_end(
         actor=user,
         rental=rental,
@@ -690,14 +688,7 @@ def business_close(
     request: HttpRequest, business_id: int, payload: BusinessCloseIn
 ) -> dict[str, Any]:
     user = _reader(request)
-    business = (
-        selectors.business_list(user=user)
-        .select_related("micro_grid")
-        .filter(pk=business_id)
-        .first()
-    )
-    if business is None:
-        raise NotFound(_("No such business in your jurisdiction."), field="id")
+    business = selectors.business_get(user=user, pk=business_id)
     services.business_close(
         actor=user,
         business=business,

@@ -299,9 +299,17 @@ def business_list(
     return qs.order_by("grid_path", "name")
 
 
+def business_get(*, user: Any, pk: int) -> Business:
+    business = business_list(user=user).select_related("micro_grid").filter(pk=pk).first()
+    if business is None:
+        raise NotFound(_("No such business in your jurisdiction."), field="id")
+    return business
+
+
 def person_stays(*, user: Any, person: Person) -> list[Membership]:
     """A person's households, latest first (the person came through ``person_get``)."""
-    person_get(user=user, pk=person.pk)
+    if not registry_scope(user).covers(person.grid_path):  # what person_get checks, no query
+        raise NotFound(_("No such person in your jurisdiction."), field="id")
     return list(
         Membership.objects.filter(person=person)
         .select_related("household")
@@ -358,3 +366,10 @@ def rental_list(
         .prefetch_related("tenants")
         .order_by("grid_path", "id")
     )
+
+
+def rental_get(*, user: Any, pk: int) -> Rental:
+    rental = rental_list(user=user).filter(pk=pk).first()
+    if rental is None:
+        raise NotFound(_("No such rental in your jurisdiction."), field="id")
+    return rental

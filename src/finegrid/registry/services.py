@@ -468,7 +468,9 @@ def care_tag_add(
             [Problem(_("Unknown attribute for this care tag."), field=f) for f in sorted(unknown)]
         )
     if kind == CareKind.DISABLED:
-        if attributes.get("category") not in DISABILITY_CATEGORIES:
+        category = attributes.get("category")
+        # a JSON list or object is no category (and cannot be looked up in a set)
+        if not isinstance(category, str) or category not in DISABILITY_CATEGORIES:
             raise InvalidInput(Problem(_("Give the disability category."), field="category"))
         if str(attributes.get("level")) not in {"1", "2", "3", "4"}:
             raise InvalidInput(Problem(_("The disability level is 1 to 4."), field="level"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,7 +28,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from finegrid.accounts.jurisdiction import scope_for
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound
 from finegrid.core.models import AuditAction
 from finegrid.grids import geo
@@ -42,7 +42,8 @@ from finegrid.registry.models import (
     Relation,
     ResidenceStatus,
 )
-from finegrid.registry.permissions import REGISTRY_READERS
+
+R = TypeVar("R", bound=HttpResponseBase)
 
 PER_PAGE = 25
 MAP_POINTS = 3000  # dots on the special-population map; beyond that the list still pages
@@ -78,12 +79,13 @@ TARGET_LABELS = {
 # --- helpers --------------------------------------------------------------------------------
 
 
-def scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; registry readers only; a service's NotFound / Forbidden become 404 / 403."""
+def scoped(view: Callable[..., R]) -> Callable[..., R]:
+    """Login required; a service's NotFound / Forbidden become 404 / 403 (each view checks the
+    reader's role itself, with ``_reader``)."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
         try:
             return view(request, *args, **kwargs)
         except NotFound:
@@ -95,7 +97,7 @@ def scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def _reader(request: HttpRequest) -> None:
-    if scope_for(request.user, roles=REGISTRY_READERS).empty:
+    if selectors.registry_scope(request.user).empty:
         raise PermissionDenied(str(_("You may not read the population registry.")))
 
 
@@ -496,10 +498,9 @@ def care_tag_add(request: HttpRequest, pk: int) -> HttpResponse:
 def care_tag_end(request: HttpRequest, pk: int, tag_id: int) -> HttpResponse:
     _reader(request)
     person = selectors.person_get(user=request.user, pk=pk)
-    visible = selectors.care_tags_for(user=request.user, people=[person])[person.pk]
-    if not any(t.id == tag_id for t in visible):
+    tag = selectors.care_tag_get(user=request.user, pk=tag_id)  # in scope, of a visible kind
+    if tag.person_id != person.pk or tag.ended_on is not None:
         raise Http404
-    tag = person.care_tags.get(pk=tag_id)
     services.care_tag_end(actor=request.user, tag=tag, request=request)
     messages.success(request, _("The care tag is ended."))
     return redirect("registry:person", pk=pk)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,25 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from finegrid.core.errors import Forbidden, InvalidInput, NotFound
+from finegrid.core.errors import InvalidInput
 from finegrid.registry import exports, imports
 from finegrid.registry.models import ImportMode, ImportStatus
-
-
-def guarded(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Login required; a NotFound becomes 404 and a Forbidden 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc)) from None
-
-    return wrapper
+from finegrid.registry.views import scoped
 
 
 class UploadForm(forms.Form):
@@ -51,7 +33,7 @@ class UploadForm(forms.Form):
     )
 
 
-@guarded
+@scoped
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -87,14 +69,14 @@ def _job_context(job: Any) -> dict[str, Any]:
     }
 
 
-@guarded
+@scoped
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = imports.job_get(user=request.user, pk=pk)
     return render(request, "registry/imports/job.html", _job_context(job))
 
 
-@guarded
+@scoped
 @require_GET
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The polled fragment: the bar while running, the report when done."""
@@ -113,7 +95,7 @@ def template_xlsx(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@guarded
+@scoped
 @require_GET
 def people_export(request: HttpRequest) -> HttpResponseBase:
     grid = request.GET.get("grid") or None

@@ -8,8 +8,10 @@ the full page that includes it; after a registration htmx is sent on with ``HX-R
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +25,6 @@ from finegrid.grids.models import Grid, Kind, Level
 from finegrid.grids.selectors import grid_get, grid_list
 from finegrid.registry import selectors, services
 from finegrid.registry.forms import BusinessCloseForm, BusinessForm, RentalEndForm, RentalForm
-from finegrid.registry.models import Business, Rental
 from finegrid.registry.views import (
     _grid_choices,
     _is_htmx,
@@ -185,52 +186,50 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _rental(request: HttpRequest, pk: int) -> Rental:
-    rental = selectors.rental_list(user=request.user).filter(pk=pk).first()
-    if rental is None:
-        raise NotFound(_("No such rental in your jurisdiction."), field="id")
-    return rental
-
-
-def _business(request: HttpRequest, pk: int) -> Business:
-    business = (
-        selectors.business_list(user=request.user)
-        .select_related("micro_grid")
-        .filter(pk=pk)
-        .first()
-    )
-    if business is None:
-        raise NotFound(_("No such business in your jurisdiction."), field="id")
-    return business
+def _end_page(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    end: Callable[[forms.Form], Any],
+    done: Any,
+    back: str,
+    templates: tuple[str, str],
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Ending a rental and closing a business: one date, then the service, then back."""
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                end(form)
+            except InvalidInput as exc:
+                _put_problems(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, done)
+                return _done(request, back)
+    return _render(request, *templates, {**context, "form": form, "next": back}, status)
 
 
 @scoped
 @require_http_methods(["GET", "POST"])
 def rental_end(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
-    rental = _rental(request, pk)
-    back = _back(request, reverse("registry:rentals"))
-    form = RentalEndForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.rental_end(
-                    actor=request.user,
-                    rental=rental,
-                    ended_on=form.cleaned_data["ended_on"],
-                    request=request,
-                )
-            except InvalidInput as exc:
-                _put_problems(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The rental has ended."))
-                return _done(request, back)
-    context = {"rental": rental, "form": form, "next": back}
-    return _render(
-        request, "registry/rental_end.html", "registry/_rental_end_form.html", context, status
+    rental = selectors.rental_get(user=request.user, pk=pk)
+    return _end_page(
+        request,
+        form=RentalEndForm(_posted(request)),
+        end=lambda form: services.rental_end(
+            actor=request.user,
+            rental=rental,
+            ended_on=form.cleaned_data["ended_on"],
+            request=request,
+        ),
+        done=_("The rental has ended."),
+        back=_back(request, reverse("registry:rentals")),
+        templates=("registry/rental_end.html", "registry/_rental_end_form.html"),
+        context={"rental": rental},
     )
 
 
@@ -238,33 +237,20 @@ def rental_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def business_close(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
-    business = _business(request, pk)
-    back = _back(request, reverse("registry:businesses"))
-    form = BusinessCloseForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.business_close(
-                    actor=request.user,
-                    business=business,
-                    closed_on=form.cleaned_data["closed_on"],
-                    request=request,
-                )
-            except InvalidInput as exc:
-                _put_problems(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The business is marked closed."))
-                return _done(request, back)
-    context = {"business": business, "form": form, "next": back}
-    return _render(
+    business = selectors.business_get(user=request.user, pk=pk)
+    return _end_page(
         request,
-        "registry/business_close.html",
-        "registry/_business_close_form.html",
-        context,
-        status,
+        form=BusinessCloseForm(_posted(request)),
+        end=lambda form: services.business_close(
+            actor=request.user,
+            business=business,
+            closed_on=form.cleaned_data["closed_on"],
+            request=request,
+        ),
+        done=_("The business is marked closed."),
+        back=_back(request, reverse("registry:businesses")),
+        templates=("registry/business_close.html", "registry/_business_close_form.html"),
+        context={"business": business},
     )
 
 
