@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -384,12 +386,19 @@ def _page(filters: PageQuery | CaseQuery) -> tuple[int, int]:
     return filters.offset, filters.offset + filters.limit
 
 
+def _paged(qs: QuerySet[Case], page: tuple[int, int]) -> dict[str, Any]:
+    start, stop = page
+    count = qs.count()
+    # a page past the end is empty: no need to ask, and an offset past 63 bits would fail in SQL
+    items = [_item(c) for c in qs[start:stop]] if start < count else []
+    return {"count": count, "items": items}
+
+
 def _user(value: str, field: str) -> User:
     value = (value or "").strip()
+    pk = selectors.parse_id(value)
     found = (
-        User.objects.filter(pk=int(value))
-        if value.isdigit()
-        else User.objects.filter(username=value)
+        User.objects.filter(pk=pk) if pk is not None else User.objects.filter(username=value)
     ).first()
     if found is None or not found.is_active:
         raise InvalidInput(Problem(_("No such user."), field=field))
@@ -483,14 +492,13 @@ def case_create(
 
 @router.get("", response=CasePage, summary="List cases in your jurisdiction")
 def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> dict[str, Any]:
-    start, stop = _page(filters)
+    page = _page(filters)
     assignee_id = None
     if filters.assignee:
-        if filters.assignee == "me":
-            assignee_id = request.user.pk
-        elif filters.assignee.isdigit():
-            assignee_id = int(filters.assignee)
-        else:
+        assignee_id = (
+            request.user.pk if filters.assignee == "me" else selectors.parse_id(filters.assignee)
+        )
+        if assignee_id is None:
             raise InvalidInput(Problem(_("assignee must be me or a user id."), field="assignee"))
     qs = selectors.case_list(
         user=request.user,
@@ -508,16 +516,16 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> dict[str, Any]
             department=filters.department,
         ),
     )
-    return {"count": qs.count(), "items": [_item(c) for c in qs[start:stop]]}
+    return _paged(qs, page)
 
 
 @router.get("/mine", response=CasePage, summary="My tasks: most urgent colour first")
 def case_mine(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, Any]:
-    start, stop = _page(filters)
+    page = _page(filters)
     qs = selectors.my_tasks(user=request.user).select_related(
         "handling_grid", "assignee", "department"
     )
-    return {"count": qs.count(), "items": [_item(c) for c in qs[start:stop]]}
+    return _paged(qs, page)
 
 
 @router.post("/photos", response={201: PhotoOut}, summary="Upload a photo (JPEG, PNG, WebP)")
@@ -562,107 +570,146 @@ def case_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
 # --- transitions ----------------------------------------------------------------------------
 
 
+def _acted(
+    request: HttpRequest, case_id: int, move: Callable[..., Any], **args: Any
+) -> dict[str, Any]:
+    """Take one move as the caller, then answer the case as it stands. Callers pass
+    ``case=_case(...)`` first: keyword arguments are evaluated in order, so a case the caller
+    may not see answers 404 before any other argument (a user, a department) is looked up."""
+    move(actor=request.user, **args)
+    return _answer(request, case_id)
+
+
 @router.post("/{int:case_id}/accept", response=CaseDetail, summary="Accept (受理), maybe re-track")
 def case_accept(request: HttpRequest, case_id: int, payload: AcceptIn) -> dict[str, Any]:
-    services.case_accept(
-        actor=request.user,
+    return _acted(
+        request,
+        case_id,
+        services.case_accept,
         case=_case(request, case_id),
         track=payload.track,
         note=payload.note,
     )
-    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/dispatch", response=CaseDetail, summary="Dispatch to a handler")
 def case_dispatch(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
-    case = _case(request, case_id)
-    assignee = _user(payload.assignee, "assignee")
-    services.case_dispatch(actor=request.user, case=case, assignee=assignee, note=payload.note)
-    return _answer(request, case_id)
+    return _acted(
+        request,
+        case_id,
+        services.case_dispatch,
+        case=_case(request, case_id),
+        assignee=_user(payload.assignee, "assignee"),
+        note=payload.note,
+    )
 
 
 @router.post("/{int:case_id}/reassign", response=CaseDetail, summary="Reassign to another handler")
 def case_reassign(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
-    case = _case(request, case_id)
-    assignee = _user(payload.assignee, "assignee")
-    services.case_reassign(actor=request.user, case=case, assignee=assignee, note=payload.note)
-    return _answer(request, case_id)
+    return _acted(
+        request,
+        case_id,
+        services.case_reassign,
+        case=_case(request, case_id),
+        assignee=_user(payload.assignee, "assignee"),
+        note=payload.note,
+    )
 
 
 @router.post("/{int:case_id}/start", response=CaseDetail, summary="Start handling")
 def case_start(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[str, Any]:
-    services.case_start(actor=request.user, case=_case(request, case_id), note=payload.note)
-    return _answer(request, case_id)
+    return _acted(
+        request, case_id, services.case_start, case=_case(request, case_id), note=payload.note
+    )
 
 
 @router.post("/{int:case_id}/progress", response=CaseDetail, summary="Progress update with photos")
 def case_progress(request: HttpRequest, case_id: int, payload: PhotoNoteIn) -> dict[str, Any]:
-    case = _case(request, case_id)
-    refs = _photos(payload.photos)
-    services.case_progress(actor=request.user, case=case, note=payload.note, photos=refs)
-    return _answer(request, case_id)
+    return _acted(
+        request,
+        case_id,
+        services.case_progress,
+        case=_case(request, case_id),
+        photos=_photos(payload.photos),
+        note=payload.note,
+    )
 
 
 @router.post("/{int:case_id}/return", response=CaseDetail, summary="Return the case (退回)")
 def case_return(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
-    services.case_return(actor=request.user, case=_case(request, case_id), reason=payload.reason)
-    return _answer(request, case_id)
+    return _acted(
+        request, case_id, services.case_return, case=_case(request, case_id), reason=payload.reason
+    )
 
 
 @router.post("/{int:case_id}/resolve", response=CaseDetail, summary="Resolve (办结) with photos")
 def case_resolve(request: HttpRequest, case_id: int, payload: PhotoNoteIn) -> dict[str, Any]:
-    case = _case(request, case_id)
-    refs = _photos(payload.photos)
-    services.case_resolve(actor=request.user, case=case, note=payload.note, photos=refs)
-    return _answer(request, case_id)
+    return _acted(
+        request,
+        case_id,
+        services.case_resolve,
+        case=_case(request, case_id),
+        photos=_photos(payload.photos),
+        note=payload.note,
+    )
 
 
 @router.post("/{int:case_id}/close", response=CaseDetail, summary="Close a resolved case")
 def case_close(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[str, Any]:
-    services.case_close(actor=request.user, case=_case(request, case_id), note=payload.note)
-    return _answer(request, case_id)
+    return _acted(
+        request, case_id, services.case_close, case=_case(request, case_id), note=payload.note
+    )
 
 
 @router.post("/{int:case_id}/reject", response=CaseDetail, summary="Reject as out of scope")
 def case_reject(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
-    services.case_reject(actor=request.user, case=_case(request, case_id), reason=payload.reason)
-    return _answer(request, case_id)
+    return _acted(
+        request, case_id, services.case_reject, case=_case(request, case_id), reason=payload.reason
+    )
 
 
 @router.post("/{int:case_id}/merge", response=CaseDetail, summary="Merge into an open duplicate")
 def case_merge(request: HttpRequest, case_id: int, payload: MergeIn) -> dict[str, Any]:
-    case = _case(request, case_id)
-    into = selectors.case_list(user=request.user).filter(number=payload.into.strip()).first()
-    if into is None:
-        raise InvalidInput(Problem(_("No such case in your jurisdiction."), field="into"))
-    services.case_merge(actor=request.user, case=case, into=into)
-    return _answer(request, case_id)
+    return _acted(
+        request,
+        case_id,
+        services.case_merge,
+        case=_case(request, case_id),
+        into=selectors.merge_target(user=request.user, number=payload.into),
+    )
 
 
 @router.post("/{int:case_id}/reopen", response=CaseDetail, summary="Reopen a resolved case")
 def case_reopen(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
-    services.case_reopen(actor=request.user, case=_case(request, case_id), reason=payload.reason)
-    return _answer(request, case_id)
+    return _acted(
+        request, case_id, services.case_reopen, case=_case(request, case_id), reason=payload.reason
+    )
 
 
 @router.post("/{int:case_id}/whistle", response=CaseDetail, summary="Whistle a department (吹哨)")
 def case_whistle(request: HttpRequest, case_id: int, payload: DepartmentIn) -> dict[str, Any]:
-    case = _case(request, case_id)
-    department = _department(payload.department)
-    services.case_whistle(actor=request.user, case=case, department=department, note=payload.note)
-    return _answer(request, case_id)
+    return _acted(
+        request,
+        case_id,
+        services.case_whistle,
+        case=_case(request, case_id),
+        department=_department(payload.department),
+        note=payload.note,
+    )
 
 
 @router.post(
     "/{int:case_id}/report-in", response=CaseDetail, summary="The department reports in (报到)"
 )
 def case_report_in(request: HttpRequest, case_id: int, payload: DepartmentIn) -> dict[str, Any]:
-    case = _case(request, case_id)
-    department = _department(payload.department)
-    services.whistle_report_in(
-        actor=request.user, case=case, department=department, note=payload.note
+    return _acted(
+        request,
+        case_id,
+        services.whistle_report_in,
+        case=_case(request, case_id),
+        department=_department(payload.department),
+        note=payload.note,
     )
-    return _answer(request, case_id)
 
 
 @router.post(
@@ -673,29 +720,38 @@ def case_report_in(request: HttpRequest, case_id: int, payload: DepartmentIn) ->
 def case_department_resolve(
     request: HttpRequest, case_id: int, payload: DepartmentResolveIn
 ) -> dict[str, Any]:
-    case = _case(request, case_id)
-    department = _department(payload.department)
-    refs = _photos(payload.photos)
-    services.whistle_resolve(
-        actor=request.user, case=case, department=department, note=payload.note, photos=refs
+    return _acted(
+        request,
+        case_id,
+        services.whistle_resolve,
+        case=_case(request, case_id),
+        department=_department(payload.department),
+        photos=_photos(payload.photos),
+        note=payload.note,
     )
-    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/visit-back", response=CaseDetail, summary="Record a visit-back (回访)")
 def case_visit_back(request: HttpRequest, case_id: int, payload: VisitBackIn) -> dict[str, Any]:
-    services.case_visit_back(
-        actor=request.user, case=_case(request, case_id), note=payload.note, close=payload.close
+    return _acted(
+        request,
+        case_id,
+        services.case_visit_back,
+        case=_case(request, case_id),
+        note=payload.note,
+        close=payload.close,
     )
-    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/supervise", response=CaseDetail, summary="Assign a supervisor (盯办)")
 def case_supervise(request: HttpRequest, case_id: int, payload: SuperviseIn) -> dict[str, Any]:
-    case = _case(request, case_id)
-    supervisor = _user(payload.supervisor, "supervisor")
-    services.case_supervise(actor=request.user, case=case, supervisor=supervisor)
-    return _answer(request, case_id)
+    return _acted(
+        request,
+        case_id,
+        services.case_supervise,
+        case=_case(request, case_id),
+        supervisor=_user(payload.supervisor, "supervisor"),
+    )
 
 
 # --- the reporter, by follow-up code ---------------------------------------------------------
@@ -769,9 +825,11 @@ def case_track_feedback(
 def case_whistle_withdraw(
     request: HttpRequest, case_id: int, department_code: str, payload: ReasonIn
 ) -> dict[str, Any]:
-    case = _case(request, case_id)
-    department = _department(department_code)
-    services.whistle_withdraw(
-        actor=request.user, case=case, department=department, reason=payload.reason
+    return _acted(
+        request,
+        case_id,
+        services.whistle_withdraw,
+        case=_case(request, case_id),
+        department=_department(department_code),
+        reason=payload.reason,
     )
-    return _answer(request, case_id)

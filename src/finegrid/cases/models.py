@@ -323,6 +323,10 @@ class WhistleStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# A whistle the department still has to answer: its clocks run and it shows in the workspace.
+OPEN_WHISTLE_STATUSES = frozenset({WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN})
+
+
 class Whistle(BaseModel):
     """吹哨报到: a grid calls a department, which must report in and resolve within its clock."""
 

@@ -7,20 +7,38 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as Choose
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.jurisdiction import scope_for
-from finegrid.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from finegrid.cases.models import OPEN_STATUSES, Case, CaseEvent, Colour, Status
 from finegrid.cases.permissions import CASE_READERS
-from finegrid.core.errors import NotFound
+from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.grids.geo import METRES_PER_DEGREE
 from finegrid.grids.selectors import under_grid
 
 
 def case_queryset(user: Any) -> QuerySet[Case]:
     return scope_for(user, roles=CASE_READERS).filter(Case.objects.all(), "grid_path")
+
+
+def parse_id(value: str) -> int | None:
+    """A row id a client sent as text, or None if it cannot name a row: ``str.isdigit`` also
+    accepts digits such as "²" that ``int`` refuses, and SQLite refuses integers past 63 bits."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @dataclass
@@ -68,6 +86,10 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
     ).order_by("-reported_at", "-id")
 
 
+# most urgent first
+COLOUR_ORDER = (Colour.RED, Colour.ORANGE, Colour.YELLOW, Colour.BLUE)
+
+
 def my_tasks(*, user: Any) -> QuerySet[Case]:
     """The worker app's list: open cases assigned to me, or in my grids and not yet taken, most
     urgent colour first, then nearest deadline."""
@@ -76,12 +98,8 @@ def my_tasks(*, user: Any) -> QuerySet[Case]:
         .filter(status__in=OPEN_STATUSES)
         .filter(Q(assignee=user) | Q(assignee__isnull=True))
     )
-    colour_rank = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
-    from django.db.models import Case as When_
-    from django.db.models import IntegerField, Value, When
-
-    order = When_(
-        *[When(colour=c, then=Value(r)) for c, r in colour_rank.items()],
+    order = Choose(
+        *[When(colour=c, then=Value(rank)) for rank, c in enumerate(COLOUR_ORDER)],
         output_field=IntegerField(),
     )
     return (
@@ -96,6 +114,14 @@ def case_get(*, user: Any, pk: int) -> Case:
     if case is None:
         raise NotFound(_("No such case in your jurisdiction."), field="id")
     return case
+
+
+def merge_target(*, user: Any, number: str) -> Case:
+    """The case a duplicate is merged into, named by its number: one the user may see."""
+    into = case_queryset(user).filter(number=number.strip()).first()
+    if into is None:
+        raise InvalidInput(Problem(_("No such case in your jurisdiction."), field="into"))
+    return into
 
 
 def case_by_follow_code(*, code: str) -> Case:
@@ -242,7 +268,7 @@ def households_for_report(*, user: Any, limit: int = 300) -> list[Any]:
 def department_whistles(*, user: Any, case: Case | None = None, open_only: bool = True) -> Any:
     """Whistles to the user's departments on cases in the user's jurisdiction: the department
     workspace, and the report-in / resolve buttons on a case page."""
-    from finegrid.cases.models import Whistle, WhistleStatus
+    from finegrid.cases.models import OPEN_WHISTLE_STATUSES, Whistle
 
     qs = Whistle.objects.filter(
         department__in=user.departments.all(), case__in=case_queryset(user)
@@ -250,5 +276,5 @@ def department_whistles(*, user: Any, case: Case | None = None, open_only: bool 
     if case is not None:
         qs = qs.filter(case=case)
     if open_only:
-        qs = qs.filter(status__in=[WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN])
+        qs = qs.filter(status__in=OPEN_WHISTLE_STATUSES)
     return qs.order_by("report_in_due", "id")

@@ -22,6 +22,7 @@ from finegrid.accounts.models import User
 from finegrid.cases import clock
 from finegrid.cases.models import (
     OPEN_STATUSES,
+    OPEN_WHISTLE_STATUSES,
     Case,
     CaseEvent,
     Category,
@@ -653,7 +654,7 @@ def case_whistle(
     if Whistle.objects.filter(
         case=case,
         department=department,
-        status__in=[WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN],
+        status__in=OPEN_WHISTLE_STATUSES,
     ).exists():
         raise InvalidInput(
             Problem(_("This department is already whistled for this case."), field="department")
@@ -689,7 +690,7 @@ def _open_whistle(case: Case, department: Department) -> Whistle:
         .filter(
             case=case,
             department=department,
-            status__in=[WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN],
+            status__in=OPEN_WHISTLE_STATUSES,
         )
         .first()
     )
@@ -764,9 +765,7 @@ def whistle_resolve(
         raise IllegalTransition(Problem(_("Report in before resolving."), field="status"))
     whistle.status, whistle.resolved_at = WhistleStatus.RESOLVED, now
     whistle.save(update_fields=["status", "resolved_at", "updated_at"])
-    if Whistle.objects.filter(
-        case=case, status__in=[WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN]
-    ).exists():
+    if Whistle.objects.filter(case=case, status__in=OPEN_WHISTLE_STATUSES).exists():
         _event(
             case,
             actor,
@@ -940,8 +939,6 @@ def cases_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str
 
 
 # --- withdrawing a whistle (撤回吹哨) -----------------------------------------------------------
-
-OPEN_WHISTLE_STATUSES = (WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN)
 
 
 @transaction.atomic

@@ -29,16 +29,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from finegrid.accounts.jurisdiction import scope_for
+from finegrid.accounts.jurisdiction import scope_for, user_roles
 from finegrid.accounts.models import Role
 from finegrid.cases import forms as f
 from finegrid.cases import selectors, services
 from finegrid.cases.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
+    OPEN_WHISTLE_STATUSES,
     SETTLED_STATUSES,
     Case,
-    Colour,
     Department,
     Source,
     Status,
@@ -47,11 +47,10 @@ from finegrid.cases.models import (
 from finegrid.cases.permissions import CASE_READERS, access_case_act
 from finegrid.cases.photos import photo_store, photos_discard
 from finegrid.cases.workflow import ACTION_LABELS, TRANSITIONS, allowed
-from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
+from finegrid.core.errors import Forbidden, InvalidInput, NotFound
 
 PER_PAGE = 50
 MAX_PHOTOS = 9
-COLOURS = [Colour.RED, Colour.ORANGE, Colour.YELLOW, Colour.BLUE]
 
 # The buttons of the case page, in the order a case meets them.
 BUTTONS = {
@@ -76,7 +75,6 @@ BUTTONS = {
 DEPARTMENT_ACTIONS = ("report_in", "dept_resolve")
 # Buttons shown once per whistle of the case rather than once per case.
 WHISTLE_ACTIONS = (*DEPARTMENT_ACTIONS, "withdraw_whistle")
-OPEN_WHISTLE = frozenset({WhistleStatus.WHISTLED, WhistleStatus.REPORTED_IN})
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -185,8 +183,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _default_source(user: Any) -> str:
-    roles = set(user.assignments.values_list("role", flat=True))
-    if roles & {Role.GRID_HEAD, Role.GRID_WORKER}:
+    if user_roles(user) & {Role.GRID_HEAD, Role.GRID_WORKER}:
         return Source.PATROL
     return Source.MICRO_WORKER
 
@@ -362,7 +359,7 @@ def _withdraw_buttons(
     failed_form: forms.Form | None,
 ) -> list[dict[str, Any]]:
     """One "withdraw" button per whistle still open, for whoever may whistle on the case."""
-    open_whistles = [w for w in whistles if w.status in OPEN_WHISTLE]
+    open_whistles = [w for w in whistles if w.status in OPEN_WHISTLE_STATUSES]
     if not open_whistles or not may(user, case, "whistle"):
         return []
     buttons = []
@@ -411,9 +408,7 @@ def _perform(action: str, request: HttpRequest, case: Case, form: forms.Form) ->
     elif action == "reject":
         services.case_reject(actor=user, case=case, reason=d["reason"])
     elif action == "merge":
-        into = selectors.case_list(user=user).filter(number=d["into"].strip()).first()
-        if into is None:
-            raise InvalidInput(Problem(_("No such case in your jurisdiction."), field="into"))
+        into = selectors.merge_target(user=user, number=d["into"])
         services.case_merge(actor=user, case=case, into=into)
     elif action == "reopen":
         services.case_reopen(actor=user, case=case, reason=d["reason"])
@@ -516,7 +511,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [{"case": c, "deadline": deadline_of(c, now) if c.is_open else None} for c in page]
-    counts = [{"colour": c, "label": c.label, "n": by_colour.get(c.value, 0)} for c in COLOURS]
+    counts = [
+        {"colour": c, "label": c.label, "n": by_colour.get(c.value, 0)}
+        for c in selectors.COLOUR_ORDER
+    ]
     context = {
         "form": form,
         "page": page,
@@ -537,7 +535,7 @@ def bulk_reassign(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
     back = back or reverse("cases:queue")
-    ids = [int(x) for x in request.POST.getlist("cases") if x.isdigit()]
+    ids = [pk for x in request.POST.getlist("cases") if (pk := selectors.parse_id(x)) is not None]
     found = {c.pk: c for c in selectors.case_list(user=request.user).filter(pk__in=ids)}
     form = f.BulkReassignForm(
         request.POST,
@@ -583,7 +581,7 @@ def department(request: HttpRequest) -> HttpResponse:
     for w in whistles:
         due = w.report_in_due if w.status == WhistleStatus.WHISTLED else w.resolve_due
         # a resolved or withdrawn whistle's clocks have stopped
-        rows.append({"whistle": w, "overdue": w.status in OPEN_WHISTLE and due < now})
+        rows.append({"whistle": w, "overdue": w.status in OPEN_WHISTLE_STATUSES and due < now})
     return _render(
         request,
         "cases/department.html",
@@ -633,7 +631,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         "events": events,
         "statuses": dict(Status.choices),
         "form": form,
-        "awaiting": case.status == "awaiting_feedback",
+        "awaiting": case.status == Status.AWAITING_FEEDBACK,
     }
     return render(request, "cases/track.html", context, status=status)
 

@@ -17,6 +17,7 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.cases.models import Case, Category, Source
+from finegrid.cases.selectors import parse_id
 from finegrid.cases.services import CaseReport, case_report
 from finegrid.core.errors import InvalidInput, Problem
 from finegrid.core.paths import under
@@ -113,11 +114,8 @@ def _place(params: Params, key: ApiKey, faults: list[Fault]) -> Place:
     address = _one(params, "address_string")
     place = Place()
     if address_id:
-        home = (
-            Household.objects.filter(pk=int(address_id)).only("grid_path").first()
-            if address_id.isdigit() and len(address_id) < 19
-            else None
-        )
+        pk = parse_id(address_id)
+        home = Household.objects.filter(pk=pk).only("grid_path").first() if pk is not None else None
         if home is None:
             faults.append(Fault(_("address_id %(id)s was not found."), {"id": address_id}))
             return place
