@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -366,8 +365,9 @@ def _people_and_places(plan: Plan, scale: Scale, seed: int, password: str) -> di
     counts: dict[str, int] = {}
     with transaction.atomic():
         User.objects.bulk_create(staff.users, batch_size=1000)
-        grid_ids = dict(Grid.objects.values_list("code", "id"))
-        grid_paths = dict(Grid.objects.values_list("code", "path"))
+        grid_rows = list(Grid.objects.values_list("code", "id", "path"))
+        grid_ids = {code: pk for code, pk, _path in grid_rows}
+        grid_paths = {code: path for code, _pk, path in grid_rows}
         RoleAssignment.objects.bulk_create(
             [
                 RoleAssignment(user=u, role=r, grid_id=grid_ids[c], grid_path=grid_paths[c])
@@ -491,12 +491,6 @@ def seed(*, scale_name: str, seed_value: int = 1, password: str) -> dict[str, in
 
         counts.update(make_cases(count=scale.cases, seed_value=seed_value))
     return counts
-
-
-def iter_leaf_specs(plan: Plan) -> Iterator[tuple[GridSpec, BaseGeometry]]:
-    for spec, geom in plan.specs:
-        if spec.level == Level.MICRO or (spec.level == Level.GRID and spec.kind == Kind.DEDICATED):
-            yield spec, geom
 
 
 assert set(k for k, _ in names.DEDICATED) <= set(DedicatedType.values)

@@ -1039,8 +1039,9 @@ def _businesses(plan: Any, seed: int, households: int) -> int:
         for spec, _g in plan.specs
         if spec.dedicated_type == "market"
     ]
-    grids = dict(Grid.objects.values_list("code", "id"))
-    paths = dict(Grid.objects.values_list("code", "path"))
+    grid_rows = list(Grid.objects.values_list("code", "id", "path"))
+    grids = {code: pk for code, pk, _path in grid_rows}
+    paths = {code: path for code, _pk, path in grid_rows}
     kinds = [
         (BusinessType.SHOP, 30),
         (BusinessType.RESTAURANT, 30),

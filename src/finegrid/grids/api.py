@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -141,8 +142,6 @@ class ImportOut(Schema):
     "/import", response=ImportOut, summary="Import a level from a GeoJSON FeatureCollection"
 )
 def grid_import(request: HttpRequest, level: Level | None = None) -> dict[str, int]:
-    import json
-
     try:
         collection = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
@@ -157,7 +156,7 @@ def grid_import(request: HttpRequest, level: Level | None = None) -> dict[str, i
 def grid_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     grid = selectors.grid_get(user=request.user, code=code)
     people = selectors.responsibilities_for([grid])[grid.pk]
-    ancestors = selectors.grids_by_codes(selectors.path_codes(grid.path)[:-1])
+    ancestors = selectors.grid_ancestors(grid)
     return {
         **_item(grid),
         "boundary": grid.boundary,

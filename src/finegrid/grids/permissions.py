@@ -22,16 +22,25 @@ def access_grid_edit(user: Any, collection: Any) -> None:
     if scope.everything:
         return
     features = collection.get("features") if isinstance(collection, dict) else None
-    for feature in features if isinstance(features, list) else []:
-        props = feature.get("properties") if isinstance(feature, dict) else None
-        if not isinstance(props, dict):
-            continue  # malformed; the import reports it
-        for code in (props.get("code"), props.get("parent")):
-            if not code:
-                continue
-            grid = Grid.objects.filter(code=code).only("path").first()
-            if grid is not None and scope.covers(grid.path):
-                break
-        else:
-            if props.get("parent") or props.get("code"):
-                raise Forbidden(_("A feature lies outside your jurisdiction."))
+    named = [
+        [str(code) for code in (props.get("code"), props.get("parent")) if code]
+        for props in _properties(features)
+    ]
+    # A query per thousand codes the file names, not one per feature (imports run to tens of
+    # thousands; chunked to stay under SQLite's bound-parameter limit).
+    wanted = sorted({c for codes in named for c in codes})
+    paths: dict[str, str] = {}
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        paths.update(Grid.objects.filter(code__in=chunk).values_list("code", "path"))
+    for codes in named:
+        if codes and not any(c in paths and scope.covers(paths[c]) for c in codes):
+            raise Forbidden(_("A feature lies outside your jurisdiction."))
+
+
+def _properties(features: Any) -> list[dict[str, Any]]:
+    """The properties of each well-formed feature; malformed ones are the import's to report."""
+    if not isinstance(features, list):
+        return []
+    props = [f.get("properties") if isinstance(f, dict) else None for f in features]
+    return [p for p in props if isinstance(p, dict)]

@@ -77,6 +77,11 @@ def grids_by_codes(codes: list[str]) -> list[Grid]:
     return [by_code[c] for c in codes if c in by_code]
 
 
+def grid_ancestors(grid: Grid) -> list[Grid]:
+    """The grids above ``grid``, street first (code, name and level only)."""
+    return grids_by_codes(path_codes(grid.path)[:-1])
+
+
 # --- scoped reads ---------------------------------------------------------------------------
 
 
@@ -141,8 +146,8 @@ def household_count(grid: Grid) -> int:
 
 
 def household_counts_by_grid() -> dict[int, int]:
-    """Households per grid at every level, rolled up from micro-grids; cached per generation
-    of places (a minute is fresh enough for map cards)."""
+    """Households per grid at every level, rolled up from micro-grids; cached for a minute (fresh
+    enough for map cards; adding a household does not move the geo generation)."""
     key = "grids:household-counts"
     found = cache.get(key)
     if found is not None:
@@ -268,7 +273,7 @@ def grids_export(
 
 def board_context(grid: Grid) -> dict[str, Any]:
     """What the public board (公示栏) of a grid shows: its path, people with phones, households."""
-    ancestors = grids_by_codes(path_codes(grid.path)[:-1])
+    ancestors = grid_ancestors(grid)
     chain = [*ancestors, grid]
     people = responsibilities_for(chain)
     return {

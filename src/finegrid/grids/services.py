@@ -101,18 +101,23 @@ def _check_spec(
     if existing is not None and existing.level != spec.level:
         bad(_("A grid with this code exists at another level."), "code")
 
+    def parsed(data: Any) -> BaseGeometry | None:
+        try:
+            return geo.parse_polygon(data)
+        except InvalidInput as exc:
+            for p in exc.problems:
+                problems.append(Problem(p.message, field=p.field, row=row, params=p.params))
+            return None
+
     geom = None
     if spec.boundary is None:
         bad(_("The boundary is required."), "geometry")
     else:
-        try:
-            geom = geo.parse_polygon(spec.boundary)
-        except InvalidInput as exc:
-            for p in exc.problems:
-                problems.append(Problem(p.message, field=p.field, row=row, params=p.params))
+        geom = parsed(spec.boundary)
     if geom is not None:
-        # Check what will be stored (rounded to ~0.1 m), not the finer drawing.
-        geom = geo.parse_polygon(geo.to_geojson(geom))
+        # Check what will be stored (rounded to ~0.1 m), not the finer drawing; a sliver may
+        # round to nothing, which is then reported for its feature like any other problem.
+        geom = parsed(geo.to_geojson(geom))
     if geom is not None and parent is not None and parent.boundary:
         if not geo.lies_within(geom, geo.parse_polygon(parent.boundary)):
             bad(_("The boundary lies outside its parent grid."), "geometry")

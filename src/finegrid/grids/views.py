@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finegrid.core.errors import NotFound
 from finegrid.grids import selectors
-from finegrid.grids.models import DedicatedType, Duty, Kind, Level, Responsibility
+from finegrid.grids.models import DedicatedType, Duty, Grid, Kind, Level, Responsibility
 
 # Every word map.js shows, so the script carries no language of its own.
 MAP_STRINGS = {
@@ -53,11 +53,15 @@ BOARD_GROUPS = [
 ]
 
 
+_GROUPED_DUTIES: set[str] = set().union(*(duties for _key, _title, duties in BOARD_GROUPS))
+
+
 def _board_groups(people: list[Responsibility]) -> list[dict[str, Any]]:
-    named: set[str] = set().union(*(duties for _key, _title, duties in BOARD_GROUPS))
     groups: list[dict[str, Any]] = []
     for key, title, duties in BOARD_GROUPS:
-        members = [r for r in people if (r.duty in duties if duties else r.duty not in named)]
+        members = [
+            r for r in people if (r.duty in duties if duties else r.duty not in _GROUPED_DUTIES)
+        ]
         if members:
             groups.append({"key": key, "title": title, "people": members})
     return groups
@@ -93,21 +97,22 @@ def grid_map(request: HttpRequest) -> HttpResponse:
     )
 
 
-def board(request: HttpRequest, code: str) -> HttpResponse:
+def _public_grid(code: str) -> Grid:
     try:
-        grid = selectors.grid_public(code=code)
+        return selectors.grid_public(code=code)
     except NotFound:
         raise Http404 from None
+
+
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    grid = _public_grid(code)
     context = selectors.board_context(grid)
     context["groups"] = _board_groups(context["people"])
     return render(request, "grids/board.html", context)
 
 
 def board_qr(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        grid = selectors.grid_public(code=code)
-    except NotFound:
-        raise Http404 from None
+    grid = _public_grid(code)
     url = request.build_absolute_uri(reverse("grids:board", args=[grid.code]))
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, title=grid.name)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
@@ -33,6 +34,18 @@ def stale(columns: list[Sealed], current: str) -> Q:
     for c in columns:
         q |= Q(**{f"{c.enc}__gt": ""}) & ~Q(**{f"{c.enc}__startswith": f"{pii.PREFIX}:{current}:"})
     return q
+
+
+def _decrypt(model: type[models.Model], pk: Any, column: str, token: str) -> str:
+    # A key dropped from FINEGRID_PII_KEYS too soon (or a damaged value) stops the run with the
+    # row named; the batch in hand rolls back, earlier batches stay done and are skipped next time.
+    try:
+        return pii.decrypt(token)
+    except (KeyError, ValueError, IndexError, InvalidTag):
+        raise CommandError(
+            f"{model._meta.label} #{pk} {column}: 无法解密（密钥是否已从 FINEGRID_PII_KEYS 移除？）"
+            f" / cannot decrypt (was its key removed from FINEGRID_PII_KEYS?)"
+        ) from None
 
 
 @dataclass
@@ -71,7 +84,7 @@ def rotate_model(
                     token = getattr(row, c.enc)
                     if not token:
                         continue
-                    plain = pii.decrypt(token)
+                    plain = _decrypt(model, row.pk, c.enc, token)
                     setattr(row, c.enc, pii.encrypt(plain))
                     if c.index_of is not None:
                         setattr(row, c.index, c.index_of(plain))
