@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from finegrid.accounts.models import User
+from django.test import Client
+
+from finegrid.accounts.models import ApiToken, User
 from finegrid.cases.models import Case
-from tests.conftest import Net, client_for
+from tests.conftest import PASSWORD, Net, client_for
 
 
 def test_an_unreadable_body_is_refused_in_both_languages(net: Net, worker: User) -> None:
@@ -13,3 +15,17 @@ def test_an_unreadable_body_is_refused_in_both_languages(net: Net, worker: User)
     assert body["message"] == "无法读取请求内容：请发送有效的 JSON。"
     assert body["message_en"] == "The request body could not be read: send valid JSON."
     assert Case.objects.count() == 0
+
+
+def test_a_token_name_too_long_is_refused_naming_it(net: Net, leader: User) -> None:
+    r = Client().post(
+        "/api/v1/auth/token",
+        {"username": "leader", "password": PASSWORD, "name": "x" * 65},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
+    body = r.json()
+    assert body["field"] == "name"
+    assert body["message"] == "name 最多 64 个字符。"
+    assert body["message_en"] == "name may have at most 64 characters."
+    assert not ApiToken.objects.exists()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.security import HttpBearer, django_auth
 
 from finegrid.accounts.models import ApiToken, User
@@ -28,7 +28,7 @@ API_AUTH = [BearerToken(), django_auth]
 class TokenIn(Schema):
     username: str
     password: str
-    name: str = ""
+    name: str = Field("", max_length=64)  # ApiToken.name: longer is refused, naming the field
 
 
 class TokenOut(Schema):

@@ -46,6 +46,9 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
         params = {"field": field, "detail": err.get("msg", "")}
         if kind == "missing":
             msg = _("This field is required: %(field)s.")
+        elif kind == "string_too_long":
+            params["max"] = (err.get("ctx") or {}).get("max_length", "")
+            msg = _("%(field)s may have at most %(max)s characters.")
         elif "float" in kind or "int" in kind or "number" in kind:
             msg = _("%(field)s must be a number.")
         else:
