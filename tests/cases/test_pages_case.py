@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from finegrid.accounts.models import User
 from finegrid.cases import services
 from finegrid.cases.models import Case, Department, Status, Whistle, WhistleStatus
@@ -23,6 +25,7 @@ def _buttons(body: str) -> set[str]:
     return set(re.findall(r'class="fg-act-item" data-action="([a-z_]+)"', body))
 
 
+@pytest.mark.usefixtures("at_monday_10")
 def test_the_case_page_shows_facts_trace_and_the_grid_heads_buttons(
     net: Net, worker: User, gridhead: User
 ) -> None:
