@@ -84,7 +84,9 @@ def test_once_carried_up_the_community_sees_its_own_people_too(
     services.case_accept(actor=official, case=case)
     r = client_for(official).get(f"{URL}/{case.pk}/assignees")
     assert r.status_code == 200
-    found = [(g["grid"]["code"], g["role"], [p["id"] for p in g["people"]]) for g in r.json()["groups"]]
+    found = [
+        (g["grid"]["code"], g["role"], [p["id"] for p in g["people"]]) for g in r.json()["groups"]
+    ]
     assert found == [
         ("C1", "community_official", [official.pk]),
         ("G1", "grid_head", [gridhead.pk]),
@@ -119,7 +121,9 @@ def test_the_service_refuses_an_assignee_outside_the_list_in_both_languages(
             f"{URL}/{case.pk}/dispatch", {"assignee": outsider}, content_type="application/json"
         )
         assert r.status_code == 422 and r.json()["field"] == "assignee", outsider
-        assert "锦丰第1网格" in r.json()["message"] and "the grid handling" in r.json()["message_en"]
+        assert (
+            "锦丰第1网格" in r.json()["message"] and "the grid handling" in r.json()["message_en"]
+        )
     page = english(gridhead).post(f"/cases/{case.pk}/act/dispatch/", {"assignee": official.pk})
     assert page.status_code == 422
     case.refresh_from_db()
@@ -148,6 +152,11 @@ def test_the_queues_bulk_list_offers_only_who_can_take_the_listed_cases(
     assert options(bulk) == [str(gridhead.pk), str(crowd["g1worker"].pk), str(worker.pk)]
     assert "锦丰第1网格 · Grid head" in groups(bulk)
     assert 'type="search"' in bulk
+    found = client_for(official).get(
+        "/cases/assignees/", {"bulk": "1", "case": [c.pk for c in cases], "q": "阿青"}
+    )
+    assert options(found.content.decode()) == [str(crowd["g1worker"].pk)]
+    assert 'option value=""' in found.content.decode()  # the bulk list's prompt stays
     r = client_for(official).post(
         "/cases/bulk-reassign/", {"cases": [c.pk for c in cases], "assignee": neighbour.pk}
     )

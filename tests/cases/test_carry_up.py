@@ -88,9 +88,9 @@ def test_the_community_carries_it_on_to_the_street_one_level_at_a_time(
 
     r = carry(leader, case, to="street", reason="再上报")
     assert r.status_code == 409 and r.json()["field"] == "to"
-    assert "top of the net" in r.json()["message_en"] and r.json()["message"] != r.json()[
-        "message_en"
-    ]
+    assert (
+        "top of the net" in r.json()["message_en"] and r.json()["message"] != r.json()["message_en"]
+    )
     assert CaseEvent.objects.filter(case=case, action="escalate").count() == 2
 
 

@@ -242,19 +242,6 @@ def handler_candidates(*, paths: list[str]) -> list[Any]:
     return list(User.objects.filter(pk__in=user_ids or []).order_by("display_name", "username"))
 
 
-def handlers_within(*, user: Any) -> list[Any]:
-    """Field workers and officials holding a role inside the user's dispatch jurisdiction: the
-    choice for bulk reassignment (the service still checks each case's grid)."""
-    from finegrid.accounts.models import RoleAssignment, User
-    from finegrid.cases.permissions import DISPATCHERS, FIELD, OFFICIALS
-
-    roles = RoleAssignment.objects.filter(role__in=FIELD | OFFICIALS)
-    scoped = scope_for(user, roles=DISPATCHERS).filter(roles, "grid_path")
-    return list(
-        User.objects.filter(pk__in=scoped.values("user_id")).order_by("display_name", "username")
-    )
-
-
 def households_for_report(*, user: Any, limit: int = 300) -> list[Any]:
     """Households a reporter may pick instead of a point: those in the user's jurisdiction, when
     few enough to list (a micro-grid has a few dozen)."""

@@ -696,7 +696,8 @@ def assignees(request: HttpRequest) -> HttpResponse:
     for the cases of a queue page (bulk reassignment)."""
     ids = [pk for x in request.GET.getlist("case") if (pk := selectors.parse_id(x)) is not None]
     query = request.GET.get("q", "")
-    if len(ids) == 1:
+    bulk = request.GET.get("bulk") == "1"
+    if not bulk and len(ids) == 1:
         case = selectors.case_get(user=request.user, pk=ids[0])
         found = selectors.assignable_users(case=case, actor=request.user, search=query)
     else:
@@ -705,8 +706,7 @@ def assignees(request: HttpRequest) -> HttpResponse:
     context = {
         "groups": selectors.assignable_groups(found),
         "select_id": request.GET.get("id", "")[:40],
-        "bulk": len(ids) != 1,
-        "query": query,
+        "bulk": bulk,
     }
     return render(request, "cases/_assignee_select.html", context)
 
