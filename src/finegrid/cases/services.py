@@ -891,8 +891,9 @@ def case_carry_up(
         to_name=above.name,
         level=case.escalation_level,
     )
+    told = _responsible_for(above) | ({case.supervisor_id} if case.supervisor_id else set())
     notify(
-        users=_responsible_for(above) | ({case.supervisor_id} if case.supervisor_id else set()),
+        users=told - {getattr(actor, "pk", None)},
         kind="case.escalated",
         title=_("Case %(number)s is carried up to %(grid)s: %(reason)s"),
         params={"number": case.number, "grid": above.name, "reason": reason.strip()[:80]},
