@@ -181,3 +181,17 @@ def test_a_stale_page_asking_the_same_level_twice_is_told_on_top(
     assert "one level at a time" in r.content.decode()
     case.refresh_from_db()
     assert (case.handling_grid, case.escalation_level) == (net.c1, 1)
+
+
+def test_the_sweeps_own_escalation_names_both_grids_in_the_trace_too(
+    net: Net, worker: User, gridhead: User, time_machine: Any
+) -> None:
+    import datetime as dt
+
+    case = report(worker)
+    later = MONDAY_10 + dt.timedelta(hours=3)  # past the two working hours to accept
+    time_machine.move_to(later, tick=False)
+    services.cases_sweep(now=later)
+    page = english(gridhead).get(f"/cases/{case.pk}/").content.decode()
+    assert "Escalated" in page and "锦丰第1网格 → 锦丰社区" in page
+    assert Case.objects.get(pk=case.pk).handling_grid == net.c1

@@ -996,6 +996,8 @@ def _escalate(case: Case, now: dt.datetime, batch: _SweepBatch) -> None:
             data={
                 "from_grid": before.code,
                 "to_grid": case.handling_grid.code,
+                "from_name": before.name,
+                "to_name": case.handling_grid.name,
                 "level": case.escalation_level,
             },
         )
