@@ -38,7 +38,7 @@ def test_the_case_page_shows_facts_trace_and_the_grid_heads_buttons(
     assert "139****5678" in body and "13912345678" not in body
     assert "2026-11-23 10:00" in body  # reported at, Asia/Shanghai
     assert 'data-action="report"' in body
-    assert _buttons(body) == {"accept", "progress", "reject", "merge"}
+    assert _buttons(body) == {"accept", "progress", "reject", "merge", "escalate"}
 
 
 def test_the_neighbour_gets_404_for_a_case_in_another_micro_grid(
