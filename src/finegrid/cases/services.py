@@ -207,7 +207,7 @@ def case_report(
                 kind="case.new",
                 title=_("New case %(number)s: %(category)s"),
                 params={"number": case.number, "category": category.name},
-                url=f"/cases/{case.pk}/",
+                subject=("case", case.pk),
             )
     except IntegrityError:
         # the same key raced in from a parallel retry (unique idempotency_key); answer as for a
@@ -404,7 +404,7 @@ def _hand_to(
         kind="case.assigned",
         title=_("Case %(number)s is yours to handle"),
         params={"number": case.number},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return case
 
@@ -493,7 +493,7 @@ def _settle(
                 kind="case.resolved",
                 title=_("Your case %(number)s is resolved: how did we do?"),
                 params={"number": case.number},
-                url=f"/track/{case.follow_code}/",
+                subject=("case.follow", case.follow_code),
             )
     return case
 
@@ -562,7 +562,7 @@ def _reopen(case: Case, actor: Any, now: dt.datetime, reason: str) -> Case:
         kind="case.reopened",
         title=_("Case %(number)s is reopened"),
         params={"number": case.number},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return case
 
@@ -679,7 +679,7 @@ def case_whistle(
         kind="case.whistle",
         title=_("Whistle: case %(number)s needs %(department)s"),
         params={"number": case.number, "department": department.name},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return whistle
 
@@ -836,7 +836,7 @@ class _SweepBatch:
                 kind="case.escalated",
                 title=_("Case %(number)s is overdue and escalated to you"),
                 params={"number": case.number},
-                url=f"/cases/{case.pk}/",
+                subject=("case", case.pk),
             )
         notify_rows(rows)
 
@@ -1001,6 +1001,6 @@ def whistle_withdraw(
         kind="case.whistle_withdrawn",
         title=_("Whistle withdrawn: case %(number)s no longer needs %(department)s"),
         params={"number": case.number, "department": department.name},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return whistle

@@ -37,6 +37,8 @@ TILE_CRS = os.environ.get("FINEGRID_TILE_CRS", "").strip().lower() or (
     if any(host in TILE_URL for host in ("autonavi", "amap", "gtimg", "tencent", "qq.com"))
     else "wgs84"
 )
+# How often an open page asks for the inbox badge's count (docs/architecture.md, Notifications).
+INBOX_POLL_SECONDS = int(os.environ.get("FINEGRID_INBOX_POLL_SECONDS", "20"))
 DEMO_PASSWORD = os.environ.get("FINEGRID_DEMO_PASSWORD", "finegrid-demo")
 
 INSTALLED_APPS = [
