@@ -154,6 +154,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SESSION_COOKIE_HTTPONLY = True
+# the refused form's page in the site's style, not Django's (core/views.py)
+CSRF_FAILURE_VIEW = "finegrid.core.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False
 
 LOGGING = {

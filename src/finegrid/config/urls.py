@@ -16,3 +16,9 @@ urlpatterns = [
     path("open311/v2/", include("finegrid.open311.urls")),
     path("", include("finegrid.grids.urls")),
 ]
+
+# Error pages in the site's style and the user's language; the API keeps its JSON (core/views.py).
+handler400 = "finegrid.core.views.bad_request"
+handler403 = "finegrid.core.views.permission_denied"
+handler404 = "finegrid.core.views.page_not_found"
+handler500 = "finegrid.core.views.server_error"
