@@ -14,7 +14,7 @@ def test_every_page_shows_the_unread_count(worker: User, gridhead: User) -> None
     for url in ("/map/", "/cases/", "/cases/mine/", "/notifications/"):
         body = client_for(worker).get(url).content.decode()
         assert 'id="fg-inbox"' in body and 'data-unread="1"' in body, url
-        assert '<span class="fg-badge" title="1 条未读">1</span>' in body, url
+        assert '<span class="fg-count" title="1 条未读">1</span>' in body, url
 
 
 def test_the_badge_polls_every_twenty_seconds_only_while_visible(worker: User) -> None:

@@ -18,7 +18,7 @@ def test_opening_a_notice_reads_it_and_goes_to_the_case(worker: User, gridhead: 
     assert notice.read_at is not None
     page = client.get(r["Location"]).content.decode()
     assert case.number in page
-    assert 'data-unread="0"' in page and 'class="fg-badge"' not in page
+    assert 'data-unread="0"' in page and 'class="fg-count"' not in page
 
 
 def test_a_notice_without_a_link_opens_the_inbox(worker: User) -> None:
