@@ -19,7 +19,7 @@ def test_every_page_shows_the_unread_count(worker: User, gridhead: User) -> None
 
 def test_the_badge_polls_every_twenty_seconds_only_while_visible(worker: User) -> None:
     body = client_for(worker).get("/map/").content.decode()
-    assert 'hx-get="/notifications/badge/"' in body
+    assert 'hx-get="/notifications/badge/?seen=0"' in body
     assert "every 20s [document.visibilityState === 'visible']" in body
 
 
@@ -49,3 +49,17 @@ def test_a_logged_out_page_stops_polling(worker: User) -> None:
     r = client_for(None).get(BADGE)
     assert r.status_code == 286 and r.content == b""
     assert 'id="fg-inbox"' not in client_for(None).get("/accounts/login/").content.decode()
+
+
+def test_a_changed_count_tells_the_page_to_redraw_its_list(worker: User) -> None:
+    client = client_for(worker)
+    unchanged = client.get(BADGE, {"seen": 0})
+    assert unchanged.status_code == 200 and "HX-Trigger" not in unchanged
+    notices(worker, 1)
+    changed = client.get(BADGE, {"seen": 0})
+    assert changed["HX-Trigger"] == "fg-unread-changed"
+    assert 'hx-get="/notifications/badge/?seen=1"' in changed.content.decode()
+    inbox = client.get("/notifications/").content.decode()
+    assert (
+        'hx-trigger="fg-unread-changed from:body"' in inbox and 'hx-select="#inbox-list"' in inbox
+    )

@@ -74,13 +74,14 @@ def test_a_worker_reads_the_notice_of_a_case_dispatched_to_them(
     page.press("input[name=password]", "Enter")
     page.wait_for_url(f"{base}/cases/mine/")
     page.wait_for_selector('#fg-inbox[data-unread="0"]')
+    page.evaluate("window.fgSamePage = true")  # gone if the page reloads
 
     # the grid head dispatches a case to the worker while the page stays open
     case = dispatched_to(worker, gridhead)
     badge = page.wait_for_selector('#fg-inbox[data-unread="1"]', timeout=10_000)
     assert badge is not None and badge.is_visible()  # on a phone too, outside the folded menu
     assert page.inner_text("#fg-inbox .fg-count") == "1"
-    assert page.url == f"{base}/cases/mine/"  # no reload: the badge came by polling
+    assert page.evaluate("window.fgSamePage") is True  # no reload: the badge came by polling
     _shot(page, "inbox-01-badge-375")
 
     page.click("#fg-inbox")
@@ -100,5 +101,44 @@ def test_a_worker_reads_the_notice_of_a_case_dispatched_to_them(
     page.set_viewport_size({"width": 1280, "height": 800})
     assert page.is_visible("#fg-inbox")
     _shot(page, "inbox-04-case-1280")
+    assert errors == []
+    context.close()
+
+
+def test_the_open_inbox_shows_a_new_notice_and_marks_it_read_in_place(
+    browser: Any,
+    live_server: Any,
+    taxonomy_rows: None,
+    net: Net,
+    worker: User,
+    gridhead: User,
+    settings: Any,
+) -> None:
+    settings.INBOX_POLL_SECONDS = 1
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/accounts/login/?next=/notifications/")
+    page.fill("input[name=username]", "worker")
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(f"{base}/notifications/")
+    page.wait_for_selector("#notifications-empty")
+    page.evaluate("window.fgSamePage = true")
+
+    case = dispatched_to(worker, gridhead)
+    notice = Notification.objects.get(user=worker)
+    row = page.wait_for_selector(f'#notification-{notice.pk}[data-read="0"]', timeout=10_000)
+    assert row is not None and case.number in row.inner_text()
+    assert page.evaluate("window.fgSamePage") is True  # the list was redrawn, not reloaded
+    page.click(f"#notification-{notice.pk} button[type=submit]")
+    page.wait_for_selector(f'#notification-{notice.pk}[data-read="1"]')
+    page.wait_for_selector('#fg-inbox[data-unread="0"]')
+    assert page.inner_text("#inbox-unread") == "0 条未读"
+    notice.refresh_from_db()
+    assert notice.read_at is not None
     assert errors == []
     context.close()

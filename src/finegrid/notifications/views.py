@@ -10,7 +10,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
@@ -21,10 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from finegrid.core.errors import NotFound
 from finegrid.notifications import selectors, services
+from finegrid.notifications.templatetags.notifications_badge import badge_context
 
 PER_PAGE = 30
 # htmx stops polling when a poll answers 286: a tab left open after logging out goes quiet
 STOP_POLLING = 286
+# the event a changed count raises on the page, for whatever shows notices to listen to
+CHANGED = "fg-unread-changed"
 
 
 def _own(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -52,10 +54,6 @@ def _back(request: HttpRequest) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return reverse("notifications:inbox")
-
-
-def badge_context(unread: int, *, oob: bool = False) -> dict[str, Any]:
-    return {"unread": unread, "poll": settings.INBOX_POLL_SECONDS, "oob": oob}
 
 
 @_own
@@ -87,6 +85,9 @@ def badge(request: HttpRequest) -> HttpResponse:
         response = render(request, "notifications/_badge.html", badge_context(unread))
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
+    if request.GET.get("seen") != str(unread):
+        # the count moved since the page drew it: an open inbox reloads its list (inbox.html)
+        response["HX-Trigger"] = CHANGED
     return response
 
 

@@ -21,4 +21,9 @@ def notifications_badge(context: template.Context) -> dict[str, Any]:
     unread = context.get("unread_count")
     if unread is None:
         unread = selectors.unread_count(user=user)
-    return {"unread": unread, "poll": settings.INBOX_POLL_SECONDS, "oob": False}
+    return badge_context(unread)
+
+
+def badge_context(unread: int, *, oob: bool = False) -> dict[str, Any]:
+    """What _badge.html needs, here and in the poll's answer (views.badge)."""
+    return {"unread": unread, "poll": settings.INBOX_POLL_SECONDS, "oob": oob}
