@@ -135,3 +135,10 @@ def test_open311_keeps_its_error_list(worker: User) -> None:
     assert r.json()[0]["code"] == 404 and r.json()[0]["description"]
     xml = client_for(None).get("/open311/v2/nothing.xml")
     assert xml.status_code == 404 and b"<errors>" in xml.content
+
+
+def test_a_request_for_another_host_is_the_sites_400(worker: User) -> None:
+    client = _in(client_for(worker), "en")
+    client.raise_request_exception = False
+    body = _page(client.get("/map/", HTTP_HOST="not-ours.example"), 400)
+    assert "<h1>Bad request</h1>" in body
