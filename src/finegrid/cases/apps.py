@@ -8,10 +8,12 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
+        from django.urls import reverse
 
         from finegrid.cases.models import Category
         from finegrid.cases.services import cases_sweep, forget_categories
         from finegrid.core import periodic, pii
+        from finegrid.notifications import subjects
 
         # an edited taxonomy is seen at once in this process (others within a minute)
         post_save.connect(forget_categories, sender=Category, dispatch_uid="cases.categories.save")
@@ -22,3 +24,6 @@ class CasesConfig(AppConfig):
         periodic.register("cases-sweep", 60, cases_sweep)
         # the reporter's phone is sealed like the registry's: key rotation must reach it
         pii.register_sealed("cases.Case", [pii.Sealed("reporter_phone_enc")])
+        # what a case notice links to: the case page, or for its reporter the follow-up page
+        subjects.register("case", lambda pk: reverse("cases:detail", args=[pk]))
+        subjects.register("case.follow", lambda code: reverse("track:follow", args=[code]))

@@ -213,7 +213,7 @@ def case_report(
                 kind="case.new",
                 title=_("New case %(number)s: %(category)s"),
                 params={"number": case.number, "category": category.name},
-                url=f"/cases/{case.pk}/",
+                subject=("case", case.pk),
             )
     except IntegrityError:
         # the same key raced in from a parallel retry (unique idempotency_key); answer as for a
@@ -412,7 +412,7 @@ def _hand_to(
         kind="case.assigned",
         title=_("Case %(number)s is yours to handle"),
         params={"number": case.number},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return case
 
@@ -506,7 +506,7 @@ def _settle(
                 kind="case.resolved",
                 title=_("Your case %(number)s is resolved: how did we do?"),
                 params={"number": case.number},
-                url=f"/track/{case.follow_code}/",
+                subject=("case.follow", case.follow_code),
             )
     return case
 
@@ -575,7 +575,7 @@ def _reopen(case: Case, actor: Any, now: dt.datetime, reason: str, **data: Any) 
         kind="case.reopened",
         title=_("Case %(number)s is reopened"),
         params={"number": case.number},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return case
 
@@ -716,7 +716,7 @@ def case_whistle(
         kind="case.whistle",
         title=_("Whistle: case %(number)s needs %(department)s"),
         params={"number": case.number, "department": department.name},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return whistle
 
@@ -971,7 +971,7 @@ class _SweepBatch:
                 kind="case.escalated",
                 title=_("Case %(number)s is overdue and escalated to you"),
                 params={"number": case.number},
-                url=f"/cases/{case.pk}/",
+                subject=("case", case.pk),
             )
         notify_rows(rows)
 
@@ -1141,6 +1141,6 @@ def whistle_withdraw(
         kind="case.whistle_withdrawn",
         title=_("Whistle withdrawn: case %(number)s no longer needs %(department)s"),
         params={"number": case.number, "department": department.name},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return whistle
