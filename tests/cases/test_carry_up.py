@@ -64,7 +64,7 @@ def test_the_grid_head_carries_a_case_to_the_community_which_is_told(
         True,
     )
     told = Notification.objects.get(kind="case.escalated", user=official)
-    assert case.number in told.title and told.url == f"/cases/{case.pk}/"
+    assert case.number in told.title and told.link == f"/cases/{case.pk}/"
     assert not Notification.objects.filter(kind="case.escalated", user=gridhead).exists()
 
 

@@ -897,7 +897,7 @@ def case_carry_up(
         kind="case.escalated",
         title=_("Case %(number)s is carried up to %(grid)s: %(reason)s"),
         params={"number": case.number, "grid": above.name, "reason": reason.strip()[:80]},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return case
 
