@@ -48,6 +48,7 @@ from finegrid.cases.permissions import CASE_READERS, access_case_act
 from finegrid.cases.photos import photo_store, photos_discard
 from finegrid.cases.workflow import ACTION_LABELS, TRANSITIONS, allowed
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound
+from finegrid.grids.models import Duty
 
 PER_PAGE = 50
 MAX_PHOTOS = 9
@@ -328,6 +329,7 @@ def _case_context(
     )
     trace = selectors.case_trace(case)
     statuses = dict(Status.choices)
+    duties = dict(Duty.choices)
     return {
         "case": case,
         "deadline": deadline_of(case, timezone.now()) if case.is_open else None,
@@ -338,6 +340,10 @@ def _case_context(
                 "label": ACTION_LABELS.get(e.action, e.action),
                 "from": statuses.get(e.from_status, ""),
                 "to": statuses.get(e.to_status, "") if e.to_status != e.from_status else "",
+                "responsible": [
+                    {"name": r.get("name", ""), "duty": duties.get(r.get("duty"), "")}
+                    for r in (e.data or {}).get("responsible", [])
+                ],
             }
             for e in trace
         ],
