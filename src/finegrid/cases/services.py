@@ -279,9 +279,11 @@ def _responsible(micro: Grid, handling: Grid) -> list[dict[str, Any]]:
         .order_by("sort", "id")
         .values_list("person_id", "person__display_name", "person__username", "duty")
     )
-    return [
+    found = [
         {"person": pk, "name": name or username, "duty": duty} for pk, name, username, duty in rows
     ]
+    # the micro-grid's own workers first, as the trace reads
+    return sorted(found, key=lambda r: LANDING_DUTIES.index(r["duty"]))
 
 
 LANDING_DUTIES = [Duty.MICRO_WORKER, Duty.GRID_HEAD, Duty.GRID_WORKER]
