@@ -100,9 +100,7 @@ def test_bad_input_names_the_field_and_writes_nothing(net: Net, leader: User, wo
     assert not Responsibility.objects.exists()
 
 
-def test_a_neighbouring_community_official_is_refused_as_not_found(
-    net: Net, worker: User
-) -> None:
+def test_a_neighbouring_community_official_is_refused_as_not_found(net: Net, worker: User) -> None:
     other = person("official2", "高堆书记", net.c2, role=Role.COMMUNITY_OFFICIAL)
     held = services.responsibility_assign(person=worker, duty=Duty.MICRO_WORKER, grid=net.m1)
     c = client_for(other)
