@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -125,11 +127,27 @@ def test_a_second_holder_of_a_one_holder_duty_is_refused(
     assert list(Responsibility.objects.values_list("person__username", flat=True)) == ["gridhead"]
 
 
-def test_the_page_is_in_english_too(net: Net, leader: User) -> None:
+def test_the_page_and_its_errors_are_in_english_too(
+    net: Net, leader: User, worker: User
+) -> None:
+    held = services.responsibility_assign(person=worker, duty=Duty.MICRO_WORKER, grid=net.m1)
+    services.responsibility_end(responsibility=held, actor=leader, reason="moved")
+    services.responsibility_assign(person=worker, duty=Duty.MICRO_WORKER, grid=net.m1)
     c = client_for(leader)
-    c.cookies["django_language"] = "en"
-    page = c.get("/grids/M1/staffing/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Staffing of" in page and "Micro-grid worker" in page
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = c.get("/grids/M1/staffing/").content.decode()
+    assert "Staffing of" in page and "Micro-grid worker" in page and "History: 1" in page
+    refused = c.post(
+        "/grids/M1/staffing/assign", {"duty": "micro_worker", "person": "nobody"}, **HTMX
+    ).content.decode()
+    assert "No such person in your jurisdiction" in refused
+    # what is left in Chinese is data (names of people and grids) and the language switch
+    data = [net.street.name, net.c1.name, net.g1.name, net.m1.name, "李建国", "蔡如欣", "简体中文"]
+    for text in (page, refused):
+        for name in data:
+            text = text.replace(name, "")
+        assert not re.findall(r"[\u4e00-\u9fff]", text)
+    assert Responsibility.objects.count() == 2
 
 
 def test_the_list_page_uses_a_constant_number_of_queries(net: Net, leader: User) -> None:
