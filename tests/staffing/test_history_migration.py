@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("grids", "0001_initial")]
-AFTER = [("grids", "0002_responsibility_history")]
+AFTER = [("grids", "0004_responsibility_history_constraints")]
 
 
 def _migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:

@@ -593,7 +593,7 @@ def _lock_current(r: Responsibility, reason: str) -> Responsibility:
             Problem(_("The reason may have at most 200 characters."), field="reason")
         )
     locked = (
-        Responsibility.objects.select_for_update()
+        Responsibility.objects.select_for_update(of=("self",))
         .select_related("person", "grid")
         .filter(pk=r.pk)
         .first()
