@@ -45,6 +45,8 @@ def _reason() -> forms.CharField:
 
 class AssignForm(forms.Form):
     duty = forms.CharField(widget=forms.HiddenInput)
+    # "" for the page's grid, "estate:3" / "building:12" for a place in it
+    target = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, picker_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -20,6 +20,8 @@ from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.core.paths import under
 from finegrid.grids import geo
 from finegrid.grids.models import (
+    Building,
+    Estate,
     GeoIndexState,
     Grid,
     Household,
@@ -199,6 +201,41 @@ def staffing_of(*, user: Any, code: str) -> tuple[Grid, list[Responsibility]]:
         .order_by("sort", "-started_at", "-id")
     )
     return grid, list(rows)
+
+
+def place_staffing(*, grid: Grid) -> tuple[list[Any], list[Responsibility]]:
+    """The estates and buildings of a leaf grid, and every duty held at them (three queries,
+    however many places)."""
+    if grid.level != Level.MICRO and grid.kind != Kind.DEDICATED:
+        return [], []
+    estates = list(Estate.objects.filter(micro_grid=grid).order_by("name", "id"))
+    buildings = list(Building.objects.filter(micro_grid=grid).order_by("id"))
+    rows = (
+        Responsibility.objects.filter(grid_path=grid.path, grid__isnull=True)
+        .filter(Q(estate__isnull=False) | Q(building__isnull=False))
+        .select_related("person", "assigned_by", "ended_by")
+        .order_by("sort", "-started_at", "-id")
+    )
+    return [*estates, *buildings], list(rows)
+
+
+def staffing_target(*, grid: Grid, key: str) -> Any:
+    """The node a staffing form names: the grid itself (""), or an estate or building in it."""
+    if not key:
+        return grid
+    kind, _sep, pk = key.partition(":")
+    places: dict[str, QuerySet[Any]] = {
+        "estate": Estate.objects.all(),
+        "building": Building.objects.all(),
+    }
+    found = (
+        places[kind].filter(micro_grid=grid, pk=int(pk)).first()
+        if kind in places and pk.isdigit()
+        else None
+    )
+    if found is None:
+        raise InvalidInput(Problem(_("No such estate or building in this grid."), field="target"))
+    return found
 
 
 def responsibility_get(*, user: Any, pk: int) -> Responsibility:

@@ -60,26 +60,52 @@ def _put_problems(form: forms.Form, exc: InvalidInput) -> None:
         form.add_error(problem.field if problem.field in form.fields else None, message)
 
 
-def _sections(
-    grid: Grid, rows: list[Responsibility], picker: str, may: bool, failed: Failed | None
-) -> list[dict[str, Any]]:
-    def form(kind: str, key: Any, cls: type[forms.Form], **initial: Any) -> forms.Form | None:
-        if not may:
-            return None
-        if failed is not None and failed[0] == kind and failed[1] == key:
-            return failed[2]
-        extra: dict[str, Any] = {} if cls is EndForm else {"picker_url": picker}
-        return cls(initial=initial, auto_id=f"id_{kind}_{key}_%s", **extra)
+def _target_key(target: services.Target) -> str:
+    """How a form names the node it staffs: "" for the page's grid, "building:12" for a place."""
+    return "" if isinstance(target, Grid) else f"{type(target).__name__.lower()}:{target.pk}"
 
+
+class _Forms:
+    """The forms of one page: unbound ones, except the refused one, put back with its errors."""
+
+    def __init__(self, picker: str, may: bool, failed: Failed | None) -> None:
+        self.picker, self.may, self.failed = picker, may, failed
+        self.placed: set[tuple[str, Any]] = set()
+
+    def get(self, kind: str, key: Any, cls: type[forms.Form], **initial: Any) -> forms.Form | None:
+        if not self.may:
+            return None
+        self.placed.add((kind, key))
+        if self.failed is not None and self.failed[0] == kind and self.failed[1] == key:
+            return self.failed[2]
+        extra: dict[str, Any] = {} if cls is EndForm else {"picker_url": self.picker}
+        auto_id = f"id_{kind}_{key}_%s".replace(":", "_")
+        return cls(initial=initial, auto_id=auto_id, **extra)
+
+    def stray(self) -> list[str]:
+        """A refusal whose form is no longer on the page (the duty ended meanwhile): its words
+        go on top."""
+        failed = self.failed
+        if failed is None or (failed[0], failed[1]) in self.placed:
+            return []
+        return [str(e) for errors in failed[2].errors.values() for e in errors]
+
+
+def _sections(
+    target: services.Target, rows: list[Responsibility], forms_: _Forms
+) -> list[dict[str, Any]]:
     labels = dict(Duty.choices)
-    duties = list(services.duties_for(grid))
-    # a duty held here that the level no longer carries (older data) is still shown, to be ended
-    duties += sorted({r.duty for r in rows} - set(duties))
+    carried = services.duties_for(target)
+    # a duty held here that the node no longer carries (older data) is still shown, to be ended
+    duties = [*carried, *sorted({r.duty for r in rows} - set(carried))]
+    tkey = _target_key(target)
     sections = []
     for duty in duties:
         held = [r for r in rows if r.duty == duty]
         current = [r for r in held if r.ended_at is None]
         single = duty in SINGLE_HOLDER_DUTIES
+        slot = f"{tkey}:{duty}" if tkey else duty
+        open_ = forms_.get("assign", slot, AssignForm, duty=duty, target=tkey)
         sections.append(
             {
                 "duty": duty,
@@ -88,31 +114,45 @@ def _sections(
                 "holders": [
                     {
                         "r": r,
-                        "replace": form("replace", r.pk, ReplaceForm),
-                        "end": form("end", r.pk, EndForm),
+                        "replace": forms_.get("replace", r.pk, ReplaceForm),
+                        "end": forms_.get("end", r.pk, EndForm),
                     }
                     for r in current
                 ],
                 "history": [r for r in held if r.ended_at is not None],
-                "assign": form("assign", duty, AssignForm, duty=duty)
-                if not (single and current) and duty in services.duties_for(grid)
-                else None,
-                "open": failed is not None and failed[0] == "assign" and failed[1] == duty,
+                "assign": open_ if not (single and current) and duty in carried else None,
+                "open": forms_.failed is not None and forms_.failed[:2] == ("assign", slot),
             }
         )
+        if sections[-1]["assign"] is None:
+            forms_.placed.discard(("assign", slot))
     return sections
 
 
-def _stray(sections: list[dict[str, Any]], failed: Failed | None) -> list[str]:
-    """A refusal whose form is no longer on the page (the duty ended meanwhile): its words go
-    on top."""
-    if failed is None:
-        return []
-    placed = {("assign", s["duty"]) for s in sections if s["assign"]}
-    placed |= {(k, h["r"].pk) for s in sections for h in s["holders"] for k in ("replace", "end")}
-    if (failed[0], failed[1]) in placed:
-        return []
-    return [str(e) for errors in failed[2].errors.values() for e in errors]
+def _places(grid: Grid, forms_: _Forms) -> list[dict[str, Any]]:
+    """The estates and buildings of a micro-grid, each with its duties (五级责任体系: the street
+    cadre of the estate, the committee member and head of the building)."""
+    places, rows = selectors.place_staffing(grid=grid)
+    out = []
+    for place in places:
+        mine = [r for r in rows if _row_key(r) == _target_key(place)]
+        out.append(
+            {
+                "key": _target_key(place),
+                "kind": type(place).__name__.lower(),
+                "place": place,
+                "sections": _sections(place, mine, forms_),
+            }
+        )
+    return out
+
+
+def _row_key(r: Responsibility) -> str:
+    for kind in ("estate", "building", "household"):
+        pk = getattr(r, f"{kind}_id")
+        if pk is not None:
+            return f"{kind}:{pk}"
+    return ""
 
 
 def _page(
@@ -124,17 +164,18 @@ def _page(
 ) -> HttpResponse:
     grid, rows = selectors.staffing_of(user=request.user, code=code)
     may = may_staff(request.user, grid.path)
-    picker = _picker(grid.code)
+    forms_ = _Forms(_picker(grid.code), may, failed)
     context = {
         "grid": grid,
         "ancestors": selectors.grid_ancestors(grid),
         "may_staff": may,
-        "sections": _sections(grid, rows, picker, may, failed),
+        "sections": _sections(grid, rows, forms_),
+        "places": _places(grid, forms_),
         "failed_key": (failed[0], failed[1]) if failed else None,
         "notice": notice,
         "people": selectors.assignable_people(user=request.user, path=grid.path) if may else [],
     }
-    context["stray_errors"] = _stray(context["sections"], failed)
+    context["stray_errors"] = forms_.stray()
     template = "grids/_staffing.html" if _is_htmx(request) else "grids/staffing.html"
     return render(request, template, context, status=status)
 
@@ -163,19 +204,26 @@ def staffing_assign(request: HttpRequest, code: str) -> HttpResponse:
     access_staffing(request.user, grid.path)
     form = AssignForm(request.POST, picker_url=_picker(code))
     duty = request.POST.get("duty", "")
+    tkey = request.POST.get("target", "")
+    slot = f"{tkey}:{duty}" if tkey else duty
     if form.is_valid():
         try:
+            target = selectors.staffing_target(grid=grid, key=tkey)
             person = selectors.assignable_person(
                 user=request.user, path=grid.path, username=form.cleaned_data["person"]
             )
             services.responsibility_assign(
-                person=person, duty=duty, grid=grid, actor=request.user, request=request
+                person=person,
+                duty=duty,
+                actor=request.user,
+                request=request,
+                **{type(target).__name__.lower(): target},
             )
         except InvalidInput as exc:
             _put_problems(form, exc)
         else:
             return _done(request, code, _("The duty is assigned."))
-    return _refused(request, code, ("assign", duty, form))
+    return _refused(request, code, ("assign", slot, form))
 
 
 def _picker(code: str) -> str:
@@ -185,7 +233,8 @@ def _picker(code: str) -> str:
 def _held(request: HttpRequest, code: str, pk: int) -> Responsibility:
     """A responsibility of this grid, in the user's jurisdiction, that the user may change."""
     r = selectors.responsibility_get(user=request.user, pk=pk)
-    if r.grid is None or r.grid.code != code:
+    grid = selectors.grid_get(user=request.user, code=code)
+    if r.grid_path != grid.path:  # the grid's own duties and those of the places in it
         raise NotFound(_("No such responsibility in your jurisdiction."))
     access_staffing(request.user, r.grid_path)
     return r
