@@ -120,3 +120,25 @@ def test_a_grid_head_may_read_but_not_change(net: Net, gridhead: User, worker: U
     assert _post(c, "/api/v1/grids/M1/responsibilities", body).status_code == 403
     assert _post(c, f"/api/v1/responsibilities/{held.pk}/end", {"reason": "x"}).status_code == 403
     assert Responsibility.objects.current().count() == 1
+
+
+def test_it_staffs_a_building_of_the_grid_and_lists_it_with_the_grid(
+    net: Net, leader: User, official: User
+) -> None:
+    from finegrid.grids.services import building_create
+
+    building = building_create(name="5栋", micro_grid=net.m1)
+    c = client_for(leader)
+    body = {"duty": "building_committee", "person": "official", "target": f"building:{building.pk}"}
+    r = _post(c, "/api/v1/grids/M1/responsibilities", body)
+    assert r.status_code == 201, r.content
+    assert r.json()["target"] == f"building:{building.pk}"
+    listed = c.get("/api/v1/grids/M1/responsibilities").json()
+    assert [(x["duty"], x["target"]) for x in listed] == [
+        ("building_committee", f"building:{building.pk}")
+    ]
+    assert Responsibility.objects.current().get().building == building
+    body["target"] = "building:999999"
+    r = _post(c, "/api/v1/grids/M1/responsibilities", body)
+    assert r.status_code == 422 and r.json()["field"] == "target"
+    assert Responsibility.objects.count() == 1

@@ -127,9 +127,7 @@ def test_a_second_holder_of_a_one_holder_duty_is_refused(
     assert list(Responsibility.objects.values_list("person__username", flat=True)) == ["gridhead"]
 
 
-def test_the_page_and_its_errors_are_in_english_too(
-    net: Net, leader: User, worker: User
-) -> None:
+def test_the_page_and_its_errors_are_in_english_too(net: Net, leader: User, worker: User) -> None:
     held = services.responsibility_assign(person=worker, duty=Duty.MICRO_WORKER, grid=net.m1)
     services.responsibility_end(responsibility=held, actor=leader, reason="moved")
     services.responsibility_assign(person=worker, duty=Duty.MICRO_WORKER, grid=net.m1)

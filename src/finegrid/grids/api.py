@@ -194,6 +194,7 @@ class ResponsibilityOut(Schema):
     duty: str
     duty_label: str
     grid: str | None
+    target: str = Field(description='"" for the grid itself, "estate:3" or "building:12"')
     person: UserRef
     current: bool
     started_at: dt.datetime
@@ -208,10 +209,18 @@ class ResponsibilityIn(Schema):
     person: str = Field(max_length=150, description="username of a person in your jurisdiction")
     replace: int | None = Field(None, description="id of the current holder this one replaces")
     reason: str = Field("", max_length=200, description="why the holder replaced leaves")
+    target: str = Field(
+        "",
+        max_length=40,
+        description='an estate or building of the grid: "estate:3", "building:12"',
+    )
 
 
 class EndIn(Schema):
     reason: str = Field(max_length=200)
+
+
+PLACES = ("estate", "building", "household")
 
 
 def _user_ref(u: Any) -> dict[str, str] | None:
@@ -226,6 +235,9 @@ def _responsibility(r: Responsibility, code: str | None) -> dict[str, Any]:
         "duty": r.duty,
         "duty_label": str(r.get_duty_display()),
         "grid": code,
+        "target": next(
+            (f"{k}:{getattr(r, k + '_id')}" for k in PLACES if getattr(r, k + "_id")), ""
+        ),
         "person": _user_ref(r.person),
         "current": r.ended_at is None,
         "started_at": r.started_at,
@@ -243,7 +255,10 @@ def _responsibility(r: Responsibility, code: str | None) -> dict[str, Any]:
 )
 def responsibility_list(request: HttpRequest, code: str, history: bool = False) -> list[Any]:
     grid, rows = selectors.staffing_of(user=request.user, code=code)
-    return [_responsibility(r, grid.code) for r in rows if history or r.ended_at is None]
+    _places, at_places = selectors.place_staffing(grid=grid)
+    return [
+        _responsibility(r, grid.code) for r in [*rows, *at_places] if history or r.ended_at is None
+    ]
 
 
 @router.post(
@@ -256,14 +271,19 @@ def responsibility_create(
 ) -> tuple[int, dict[str, Any]]:
     grid = selectors.grid_get(user=request.user, code=code)
     access_staffing(request.user, grid.path)
+    target = selectors.staffing_target(grid=grid, key=payload.target)
     person = selectors.assignable_person(user=request.user, path=grid.path, username=payload.person)
     if payload.replace is None:
         r = services.responsibility_assign(
-            person=person, duty=payload.duty, grid=grid, actor=request.user, request=request
+            person=person,
+            duty=payload.duty,
+            actor=request.user,
+            request=request,
+            **{type(target).__name__.lower(): target},
         )
     else:
         old = selectors.responsibility_get(user=request.user, pk=payload.replace)
-        if old.grid_id != grid.pk or old.duty != payload.duty:
+        if old.grid_path != grid.path or old.duty != payload.duty:
             raise InvalidInput(
                 Problem(_("This is not a holder of that duty at this grid."), field="replace")
             )
