@@ -163,7 +163,8 @@ def case_report(
     accept_due = clock.due(now, category.accept_minutes, working_hours=not safety)
     resolve_due = clock.due(accept_due, category.resolve_minutes(track), working_hours=not safety)
     handling = handling_grid_for(micro)
-    people = _grid_people(micro, handling)
+    responsible = _responsible(micro, handling)
+    people = [r["person"] for r in responsible]
     case = Case(
         number="pending-" + secrets.token_hex(6),
         category=category,
@@ -207,6 +208,7 @@ def case_report(
                 now,
                 note=case.description,
                 photos=report.photos,
+                responsible=responsible,
             )
             notify(
                 users=people,
@@ -273,14 +275,28 @@ def _checked(report: CaseReport) -> tuple[Category, Grid, Household | None, str]
     return category, micro, household, phone
 
 
-def _grid_people(micro: Grid, handling: Grid) -> list[int]:
-    """The micro-grid's workers and the handling grid's head: who a new case lands with."""
-    return list(
-        Responsibility.objects.filter(
-            grid__in=[micro, handling],
-            duty__in=[Duty.MICRO_WORKER, Duty.GRID_HEAD, Duty.GRID_WORKER],
-        ).values_list("person_id", flat=True)
+def _responsible(micro: Grid, handling: Grid) -> list[dict[str, Any]]:
+    """Who holds the duties a new case lands with now: the micro-grid's workers and the handling
+    grid's head and worker. Written into the report's event, so the trace keeps naming them
+    after the duty has passed to someone else."""
+    rows = (
+        Responsibility.objects.current()
+        .filter(grid__in=[micro, handling], duty__in=LANDING_DUTIES)
+        .order_by("sort", "id")
+        .values_list("person_id", "person__display_name", "person__username", "duty")
     )
+    found = [
+        {"person": pk, "name": name or username, "duty": duty} for pk, name, username, duty in rows
+    ]
+    # the micro-grid's own workers first, as the trace reads
+    return sorted(found, key=lambda r: LANDING_DUTIES.index(r["duty"]))
+
+
+LANDING_DUTIES = [Duty.MICRO_WORKER, Duty.GRID_HEAD, Duty.GRID_WORKER]
+
+
+def _grid_people(micro: Grid, handling: Grid) -> list[int]:
+    return [r["person"] for r in _responsible(micro, handling)]
 
 
 def _event(
@@ -924,7 +940,7 @@ def _responsible_for(grid: Grid) -> set[int]:
     from finegrid.accounts.models import RoleAssignment
     from finegrid.cases.permissions import DISPATCHERS
 
-    duty = Responsibility.objects.filter(grid=grid).values_list("person_id", flat=True)
+    duty = Responsibility.objects.current().filter(grid=grid).values_list("person_id", flat=True)
     roles = RoleAssignment.objects.filter(grid=grid, role__in=DISPATCHERS)
     return set(duty) | set(roles.values_list("user_id", flat=True))
 
@@ -953,7 +969,7 @@ class _SweepBatch:
 
     def people_of(self, grid: Grid) -> list[Any]:
         if grid.pk not in self.heads:
-            rows = Responsibility.objects.filter(grid=grid).select_related("person")
+            rows = Responsibility.objects.current().filter(grid=grid).select_related("person")
             self.heads[grid.pk] = [r.person for r in rows]
         return self.heads[grid.pk]
 

@@ -49,6 +49,7 @@ from finegrid.cases.permissions import CASE_READERS, access_case_act
 from finegrid.cases.photos import photo_store, photos_discard
 from finegrid.cases.workflow import ACTION_LABELS, IN_PLACE, TRANSITIONS, allowed, event_label
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound
+from finegrid.grids.models import Duty
 
 PER_PAGE = 50
 MAX_PHOTOS = 9
@@ -356,11 +357,12 @@ def _case_context(
     )
     trace = selectors.case_trace(case)
     statuses = dict(Status.choices)
+    duties = dict(Duty.choices)
     return {
         "case": case,
         "deadline": deadline_of(case, timezone.now()) if case.is_open else None,
         "reporter": _mask_name(case.reporter_name),
-        "trace": [_trace_row(e, statuses) for e in trace],
+        "trace": [_trace_row(e, statuses, duties) for e in trace],
         "buttons": buttons,
         "failed": failed,
         "duplicates": extra.get("duplicates") or [],
@@ -371,7 +373,7 @@ def _case_context(
     }
 
 
-def _trace_row(e: Any, statuses: dict[str, Any]) -> dict[str, Any]:
+def _trace_row(e: Any, statuses: dict[str, Any], duties: dict[str, Any]) -> dict[str, Any]:
     tracks = dict(Track.choices)
     data = e.data or {}
     return {
@@ -387,6 +389,11 @@ def _trace_row(e: Any, statuses: dict[str, Any]) -> dict[str, Any]:
         "track_from": tracks.get(data.get("track_from", "")),
         "track_to": tracks.get(data.get("track_to", "")),
         "grids": (data["from_name"], data["to_name"]) if "to_name" in data else None,
+        # who held the duty when the case came in, kept on the event (decision 0005)
+        "responsible": [
+            {"name": r.get("name", ""), "duty": duties.get(r.get("duty"), "")}
+            for r in data.get("responsible", [])
+        ],
     }
 
 

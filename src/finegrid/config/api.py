@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from finegrid.accounts.api import router as auth_router
 from finegrid.cases.api import router as cases_router
 from finegrid.core.errors import FinegridError, InvalidInput, Problem, bilingual
+from finegrid.grids.api import responsibility_router
 from finegrid.grids.api import router as grids_router
 from finegrid.notifications.api import router as notifications_router
 from finegrid.registry.api import router as registry_router
@@ -82,6 +83,7 @@ def ping(request: HttpRequest) -> dict[str, bool]:
 
 api.add_router("/auth", auth_router)
 api.add_router("/grids", grids_router)
+api.add_router("/responsibilities", responsibility_router)
 # before /registry: its /people/{person_id} would otherwise take "export.xlsx" for an id
 api.add_router("/registry/people", export_router)
 api.add_router("/registry", registry_router)

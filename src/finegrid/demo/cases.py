@@ -32,9 +32,13 @@ WHISTLE_TO = {"city_management": "chengguan", "environment": "chengguan", "safet
 
 
 def _staff(micro: Grid) -> tuple[User | None, User | None]:
-    rows = Responsibility.objects.filter(
-        grid_id__in=[micro.pk, micro.parent_id], duty__in=[Duty.MICRO_WORKER, Duty.GRID_HEAD]
-    ).select_related("person")
+    rows = (
+        Responsibility.objects.current()
+        .filter(
+            grid_id__in=[micro.pk, micro.parent_id], duty__in=[Duty.MICRO_WORKER, Duty.GRID_HEAD]
+        )
+        .select_related("person")
+    )
     worker = next((r.person for r in rows if r.duty == Duty.MICRO_WORKER), None)
     head = next((r.person for r in rows if r.duty == Duty.GRID_HEAD), None)
     return worker, head

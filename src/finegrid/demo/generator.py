@@ -5,6 +5,7 @@ Deterministic for a given seed: the same seed draws the same street, names and p
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
 from finegrid.accounts.models import Role, RoleAssignment, User
@@ -451,8 +453,10 @@ def _people_and_places(plan: Plan, scale: Scale, seed: int, password: str) -> di
         Household.objects.bulk_create(households, batch_size=5000)
 
         responsibilities = []
+        # in post since before the demo's year of history, so every old case has its holder
+        since = timezone.now() - dt.timedelta(days=400)
         for u, duty_name, kind, key in staff.duties:
-            r = Responsibility(person=u, duty=duty_name)
+            r = Responsibility(person=u, duty=duty_name, started_at=since)
             if kind == "grid":
                 r.grid_id, r.grid_path = grid_ids[key], grid_paths[key]
             elif kind == "estate":

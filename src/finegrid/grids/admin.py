@@ -50,6 +50,19 @@ class PlaceAdmin(ScopedAdmin):
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(ScopedAdmin):
-    list_display = ["person", "duty", "grid", "estate", "building", "household"]
+    """Read-only: staffing is changed on the staffing pages, which keep the history and the
+    audit trail (ending, never deleting)."""
+
+    list_display = ["person", "duty", "grid", "estate", "building", "household", "started_at"]
+    list_display += ["ended_at"]
     list_filter = ["duty"]
     raw_id_fields = ["person", "grid", "estate", "building", "household"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

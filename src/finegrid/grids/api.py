@@ -1,18 +1,19 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.models import User
 from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.grids import selectors, services
-from finegrid.grids.models import Grid, Kind, Level
-from finegrid.grids.permissions import access_grid_edit
+from finegrid.grids.models import Grid, Kind, Level, Responsibility
+from finegrid.grids.permissions import access_grid_edit, access_staffing, may_staff
 
 router = Router(tags=["grids"], auth=API_AUTH)
 
@@ -50,6 +51,7 @@ class GridDetail(GridItem):
     children: dict[str, int]
     households: int
     responsible: list[PersonOut]
+    can_staff: bool
 
 
 class GridPage(Schema):
@@ -165,6 +167,7 @@ def grid_detail(request: HttpRequest, code: str) -> dict[str, Any]:
         "ancestors": [{"code": a.code, "name": a.name, "level": a.level} for a in ancestors],
         "children": selectors.children_counts(grid),
         "households": selectors.household_count(grid),
+        "can_staff": may_staff(request.user, grid.path),
         "responsible": [
             {
                 "name": str(r.person),
@@ -175,3 +178,135 @@ def grid_detail(request: HttpRequest, code: str) -> dict[str, Any]:
             for r in people
         ],
     }
+
+
+# --- staffing (五级责任体系) ------------------------------------------------------------------
+
+
+class UserRef(Schema):
+    username: str
+    name: str
+    phone: str
+
+
+class ResponsibilityOut(Schema):
+    id: int
+    duty: str
+    duty_label: str
+    grid: str | None
+    target: str = Field(description='"" for the grid itself, "estate:3" or "building:12"')
+    person: UserRef
+    current: bool
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    end_reason: str
+    assigned_by: UserRef | None
+    ended_by: UserRef | None
+
+
+class ResponsibilityIn(Schema):
+    duty: str = Field(description="e.g. micro_worker, grid_head, safety_head")
+    person: str = Field(max_length=150, description="username of a person in your jurisdiction")
+    replace: int | None = Field(None, description="id of the current holder this one replaces")
+    reason: str = Field("", max_length=200, description="why the holder replaced leaves")
+    target: str = Field(
+        "",
+        max_length=40,
+        description='an estate or building of the grid: "estate:3", "building:12"',
+    )
+
+
+class EndIn(Schema):
+    reason: str = Field(max_length=200)
+
+
+PLACES = ("estate", "building", "household")
+
+
+def _user_ref(u: Any) -> dict[str, str] | None:
+    if u is None:
+        return None
+    return {"username": u.username, "name": str(u), "phone": u.phone}
+
+
+def _responsibility(r: Responsibility, code: str | None) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "duty": r.duty,
+        "duty_label": str(r.get_duty_display()),
+        "grid": code,
+        "target": next(
+            (f"{k}:{getattr(r, k + '_id')}" for k in PLACES if getattr(r, k + "_id")), ""
+        ),
+        "person": _user_ref(r.person),
+        "current": r.ended_at is None,
+        "started_at": r.started_at,
+        "ended_at": r.ended_at,
+        "end_reason": r.end_reason,
+        "assigned_by": _user_ref(r.assigned_by) if r.assigned_by_id else None,
+        "ended_by": _user_ref(r.ended_by) if r.ended_by_id else None,
+    }
+
+
+@router.get(
+    "/{code}/responsibilities",
+    response=list[ResponsibilityOut],
+    summary="Who holds the grid's duties (with ?history=1, who held them before)",
+)
+def responsibility_list(request: HttpRequest, code: str, history: bool = False) -> list[Any]:
+    grid, rows = selectors.staffing_of(user=request.user, code=code)
+    _places, at_places = selectors.place_staffing(grid=grid)
+    return [
+        _responsibility(r, grid.code) for r in [*rows, *at_places] if history or r.ended_at is None
+    ]
+
+
+@router.post(
+    "/{code}/responsibilities",
+    response={201: ResponsibilityOut},
+    summary="Assign a duty at the grid, or replace its holder",
+)
+def responsibility_create(
+    request: HttpRequest, code: str, payload: ResponsibilityIn
+) -> tuple[int, dict[str, Any]]:
+    grid = selectors.grid_get(user=request.user, code=code)
+    access_staffing(request.user, grid.path)
+    target = selectors.staffing_target(grid=grid, key=payload.target)
+    person = selectors.assignable_person(user=request.user, path=grid.path, username=payload.person)
+    if payload.replace is None:
+        r = services.responsibility_assign(
+            person=person,
+            duty=payload.duty,
+            actor=request.user,
+            request=request,
+            **{type(target).__name__.lower(): target},
+        )
+    else:
+        old = selectors.responsibility_get(user=request.user, pk=payload.replace)
+        if old.grid_path != grid.path or old.duty != payload.duty:
+            raise InvalidInput(
+                Problem(_("This is not a holder of that duty at this grid."), field="replace")
+            )
+        r = services.responsibility_replace(
+            responsibility=old,
+            person=person,
+            actor=request.user,
+            reason=payload.reason,
+            request=request,
+        )
+    return 201, _responsibility(r, grid.code)
+
+
+responsibility_router = Router(tags=["grids"], auth=API_AUTH)
+
+
+@responsibility_router.post(
+    "/{int:responsibility_id}/end", response=ResponsibilityOut, summary="End a duty, with a reason"
+)
+def responsibility_end(request: HttpRequest, responsibility_id: int, payload: EndIn) -> Any:
+    r = selectors.responsibility_get(user=request.user, pk=responsibility_id)
+    access_staffing(request.user, r.grid_path)
+    r = services.responsibility_end(
+        responsibility=r, actor=request.user, reason=payload.reason, request=request
+    )
+    return _responsibility(r, r.grid.code if r.grid else None)

@@ -44,3 +44,31 @@ def _properties(features: Any) -> list[dict[str, Any]]:
         return []
     props = [f.get("properties") if isinstance(f, dict) else None for f in features]
     return [p for p in props if isinstance(p, dict)]
+
+
+# Who staffs the net (decision 0005): street and community officials, each for the nodes below
+# their own post. The node of one's own post is staffed from above, so nobody appoints their
+# own peers or superiors; grid heads see the staffing of their grid but do not change it.
+STAFFING_ROLES = frozenset(
+    {Role.STREET_LEADER, Role.STREET_OFFICIAL, Role.COMMUNITY_OFFICIAL, Role.SYSTEM_ADMIN}
+)
+
+
+def may_staff(user: Any, path: str) -> bool:
+    """May ``user`` assign and end duties at the node with this materialized path?"""
+    scope = scope_for(user, roles=STAFFING_ROLES)
+    if scope.everything:
+        return True
+    return any(path.startswith(p) and path != p for p in scope.prefixes)
+
+
+def access_staffing(user: Any, path: str) -> None:
+    """Refuse a change of staffing at a node the user can see but may not staff; a node out of
+    their sight has already answered 404 through the selectors."""
+    if not may_staff(user, path):
+        raise Forbidden(
+            _(
+                "Only street and community officials staff grids, each for the grids below "
+                "their own post."
+            )
+        )

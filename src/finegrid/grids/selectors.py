@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
 
 from finegrid.accounts.jurisdiction import Scope, scope_for
-from finegrid.core.errors import NotFound
+from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.core.paths import under
 from finegrid.grids import geo
 from finegrid.grids.models import (
+    Building,
+    Estate,
     GeoIndexState,
     Grid,
     Household,
@@ -164,14 +168,131 @@ def household_counts_by_grid() -> dict[int, int]:
 
 
 def responsibilities_for(grids: list[Grid]) -> dict[int, list[Responsibility]]:
+    """Who holds each grid's duties now."""
     out: dict[int, list[Responsibility]] = {g.pk: [] for g in grids}
     for r in (
-        Responsibility.objects.filter(grid__in=grids)
+        Responsibility.objects.current()
+        .filter(grid__in=grids)
         .select_related("person")
         .order_by("sort", "id")
     ):
         out[r.grid_id].append(r)  # type: ignore[index]
     return out
+
+
+def responsible_at(
+    *, grid: Grid, at: dt.datetime, duties: Iterable[str] | None = None
+) -> list[Responsibility]:
+    """Who held the grid's duties at the moment ``at``: the trace of an old case is read
+    against this, not against whoever holds the duty today."""
+    qs = Responsibility.objects.held_at(at).filter(grid=grid)
+    if duties is not None:
+        qs = qs.filter(duty__in=list(duties))
+    return list(qs.select_related("person").order_by("sort", "started_at", "id"))
+
+
+def staffing_of(*, user: Any, code: str) -> tuple[Grid, list[Responsibility]]:
+    """A grid in the user's jurisdiction and every duty held there, current and ended, newest
+    start first, with the people who held, assigned and ended them."""
+    grid = grid_get(user=user, code=code)
+    rows = (
+        Responsibility.objects.filter(grid=grid)
+        .select_related("person", "assigned_by", "ended_by")
+        .order_by("sort", "-started_at", "-id")
+    )
+    return grid, list(rows)
+
+
+def place_staffing(*, grid: Grid) -> tuple[list[Any], list[Responsibility]]:
+    """The estates and buildings of a leaf grid, and every duty held at them (three queries,
+    however many places)."""
+    if grid.level != Level.MICRO and grid.kind != Kind.DEDICATED:
+        return [], []
+    estates = list(Estate.objects.filter(micro_grid=grid).order_by("name", "id"))
+    buildings = list(Building.objects.filter(micro_grid=grid).order_by("id"))
+    rows = (
+        Responsibility.objects.filter(grid_path=grid.path, grid__isnull=True)
+        .filter(Q(estate__isnull=False) | Q(building__isnull=False))
+        .select_related("person", "assigned_by", "ended_by")
+        .order_by("sort", "-started_at", "-id")
+    )
+    return [*estates, *buildings], list(rows)
+
+
+def staffing_target(*, grid: Grid, key: str) -> Any:
+    """The node a staffing form names: the grid itself (""), or an estate or building in it."""
+    if not key:
+        return grid
+    kind, _sep, pk = key.partition(":")
+    places: dict[str, QuerySet[Any]] = {
+        "estate": Estate.objects.all(),
+        "building": Building.objects.all(),
+    }
+    found = (
+        places[kind].filter(micro_grid=grid, pk=int(pk)).first()
+        if kind in places and pk.isdigit()
+        else None
+    )
+    if found is None:
+        raise InvalidInput(Problem(_("No such estate or building in this grid."), field="target"))
+    return found
+
+
+def responsibility_get(*, user: Any, pk: int) -> Responsibility:
+    """One responsibility at a node the user may see; others answer as not found."""
+    qs = scope_for(user).filter(Responsibility.objects.all(), "grid_path")
+    found = qs.select_related("grid", "person").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No such responsibility in your jurisdiction."), field="responsibility")
+    return found
+
+
+def _assignable(user: Any, path: str) -> QuerySet[Any]:
+    """People who may be given a duty at the node with ``path`` by ``user``: anyone placed (in
+    any role, residents included: micro-grid workers are recruited among them) in a grid the user
+    staffs, and the staff of the grids above the node (街道干部包小区: street cadres take duties
+    in communities)."""
+    from finegrid.accounts.models import JURISDICTION_ROLES, RoleAssignment, User
+    from finegrid.grids.permissions import STAFFING_ROLES
+
+    staffs = scope_for(user, roles=STAFFING_ROLES)
+    placed = staffs.filter(RoleAssignment.objects.all(), "grid_path")
+    above = RoleAssignment.objects.filter(
+        role__in=JURISDICTION_ROLES,
+        grid_path__in=_ancestor_paths(path),
+    )
+    return User.objects.filter(
+        Q(pk__in=placed.values("user_id")) | Q(pk__in=above.values("user_id")), is_active=True
+    )
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    codes = path_codes(path)
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def assignable_people(*, user: Any, path: str, query: str = "", limit: int = 20) -> list[Any]:
+    """The person picker: assignable people whose name, username or phone matches ``query``."""
+    qs = _assignable(user, path)
+    query = query.strip()
+    if query:
+        qs = qs.filter(
+            Q(display_name__icontains=query) | Q(username__icontains=query) | Q(phone=query)
+        )
+    return list(qs.order_by("display_name", "username")[:limit])
+
+
+def assignable_person(*, user: Any, path: str, username: str) -> Any:
+    """The person named by ``username`` if ``user`` may give them a duty at ``path``."""
+    found = _assignable(user, path).filter(username=username.strip()).first() if username else None
+    if found is None:
+        raise InvalidInput(
+            Problem(
+                _("No such person in your jurisdiction: choose one from the list."),
+                field="person",
+            )
+        )
+    return found
 
 
 # --- map layers -----------------------------------------------------------------------------

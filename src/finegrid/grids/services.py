@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,16 +10,26 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry.base import BaseGeometry
 
-from finegrid.accounts.models import User
+from finegrid.accounts.models import Role, User
+from finegrid.accounts.services import role_grant, role_revoke
+from finegrid.core.audit import audit_record
 from finegrid.core.errors import InvalidInput, Problem
+from finegrid.core.models import AuditAction
 from finegrid.grids import geo
 from finegrid.grids.models import (
+    DEDICATED_GRID_DUTIES,
+    GRID_DUTIES,
     LEVEL_ORDER,
+    PLACE_DUTIES,
+    SINGLE_HOLDER_DUTIES,
     Building,
     DedicatedType,
+    Duty,
     Estate,
     GeoIndexState,
     Grid,
@@ -445,6 +456,63 @@ def household_create(
     )
 
 
+# --- responsibilities (五级责任体系) -----------------------------------------------------------
+
+# The duty whose holders need the matching role over the grid to do the work (see the cases and
+# households there): it comes with the duty and goes with it.
+DUTY_ROLES: dict[str, str] = {
+    Duty.MICRO_WORKER: Role.MICRO_WORKER,
+    Duty.GRID_HEAD: Role.GRID_HEAD,
+    Duty.GRID_WORKER: Role.GRID_WORKER,
+}
+
+Target = Grid | Estate | Building | Household
+
+
+def duties_for(target: Target) -> tuple[str, ...]:
+    """The duties a node carries (五级责任体系 and the people of a grid)."""
+    if isinstance(target, Grid):
+        if target.kind == Kind.DEDICATED:
+            return DEDICATED_GRID_DUTIES
+        return GRID_DUTIES.get(target.level, ())
+    return PLACE_DUTIES[type(target).__name__.lower()]
+
+
+def _target(
+    grid: Grid | None, estate: Estate | None, building: Building | None, household: Household | None
+) -> Target:
+    targets = [t for t in (grid, estate, building, household) if t is not None]
+    if len(targets) != 1:
+        raise InvalidInput(Problem(_("Name exactly one grid or place."), field="target"))
+    return targets[0]
+
+
+def _check_duty(target: Target, duty: str) -> None:
+    if duty not in Duty.values:
+        raise InvalidInput(Problem(_("Unknown duty."), field="duty"))
+    if duty not in duties_for(target):
+        raise InvalidInput(
+            Problem(
+                _("The duty “%(duty)s” does not belong to this grid or place."),
+                params={"duty": Duty(duty).label},
+                field="duty",
+            )
+        )
+
+
+def _holders(target: Target, duty: str) -> list[Responsibility]:
+    field = type(target).__name__.lower()
+    qs = Responsibility.objects.current().filter(**{field: target, "duty": duty})
+    return list(qs.select_related("person"))
+
+
+def _lock(target: Target) -> None:
+    # Two officials staffing the same node at once: the second waits for the first and then
+    # sees its holder (PostgreSQL; SQLite has one writer at a time anyway). The constraints
+    # stand behind this.
+    type(target).objects.select_for_update().filter(pk=target.pk).first()
+
+
 @transaction.atomic
 def responsibility_assign(
     *,
@@ -455,13 +523,30 @@ def responsibility_assign(
     building: Building | None = None,
     household: Household | None = None,
     sort: int = 0,
+    actor: Any = None,
+    at: dt.datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> Responsibility:
-    targets = [t for t in (grid, estate, building, household) if t is not None]
-    if len(targets) != 1:
-        raise InvalidInput(Problem(_("Name exactly one grid or place."), field="target"))
-    target = targets[0]
+    """Give ``person`` ``duty`` at one grid or place from ``at`` (now). A single-holder duty
+    already held is refused: replace its holder (responsibility_replace) or end it first."""
+    target = _target(grid, estate, building, household)
+    _check_duty(target, duty)
+    if not person.is_active:
+        raise InvalidInput(Problem(_("This account is disabled."), field="person"))
+    _lock(target)
+    holders = _holders(target, duty)
+    if any(r.person_id == person.pk for r in holders):
+        raise InvalidInput(Problem(_("This person already holds this duty here."), field="person"))
+    if duty in SINGLE_HOLDER_DUTIES and holders:
+        raise InvalidInput(
+            Problem(
+                _("%(name)s already holds this duty: replace them or end it first."),
+                params={"name": str(holders[0].person)},
+                field="duty",
+            )
+        )
     path = target.path if isinstance(target, Grid) else target.grid_path
-    return Responsibility.objects.create(
+    r = Responsibility.objects.create(
         person=person,
         duty=duty,
         grid=grid,
@@ -470,4 +555,112 @@ def responsibility_assign(
         household=household,
         grid_path=path,
         sort=sort,
+        started_at=at or timezone.now(),
+        assigned_by=_user(actor),
     )
+    if grid is not None and duty in DUTY_ROLES:
+        role_grant(user=person, role=DUTY_ROLES[duty], grid=grid)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, target=r, fields=["person", "duty"], request=request
+    )
+    return r
+
+
+def _user(actor: Any) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _close(r: Responsibility, *, actor: Any, reason: str, at: dt.datetime) -> None:
+    r.ended_at, r.end_reason, r.ended_by = at, reason, _user(actor)
+    r.save(update_fields=["ended_at", "end_reason", "ended_by", "updated_at"])
+    role = DUTY_ROLES.get(r.duty)
+    if r.grid_id is None or role is None:
+        return
+    keeps = Responsibility.objects.current().filter(
+        person_id=r.person_id,
+        grid_id=r.grid_id,
+        duty__in=[d for d, x in DUTY_ROLES.items() if x == role],
+    )
+    if not keeps.exists():
+        role_revoke(user=r.person, role=role, grid=r.grid)
+
+
+def _lock_current(r: Responsibility, reason: str) -> Responsibility:
+    if not (reason or "").strip():
+        raise InvalidInput(Problem(_("Give a reason for ending this duty."), field="reason"))
+    if len(reason.strip()) > 200:
+        raise InvalidInput(
+            Problem(_("The reason may have at most 200 characters."), field="reason")
+        )
+    locked = (
+        Responsibility.objects.select_for_update(of=("self",))
+        .select_related("person", "grid")
+        .filter(pk=r.pk)
+        .first()
+    )
+    if locked is None or locked.ended_at is not None:
+        raise InvalidInput(Problem(_("This duty has already ended."), field="responsibility"))
+    return locked
+
+
+@transaction.atomic
+def responsibility_end(
+    *,
+    responsibility: Responsibility,
+    actor: Any,
+    reason: str,
+    at: dt.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Responsibility:
+    """End a duty, with a reason; the row stays as history."""
+    r = _lock_current(responsibility, reason)
+    _close(r, actor=actor, reason=reason.strip(), at=max(at or timezone.now(), r.started_at))
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=r,
+        fields=["ended_at", "end_reason"],
+        reason=reason.strip(),
+        request=request,
+    )
+    return r
+
+
+@transaction.atomic
+def responsibility_replace(
+    *,
+    responsibility: Responsibility,
+    person: User,
+    actor: Any,
+    reason: str,
+    at: dt.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Responsibility:
+    """End the holder's duty and give it to ``person`` at the same instant, or neither."""
+    old = _lock_current(responsibility, reason)
+    if old.person_id == person.pk:
+        raise InvalidInput(Problem(_("This person already holds this duty here."), field="person"))
+    now = max(at or timezone.now(), old.started_at)
+    # ended first: the one-holder constraint is checked row by row, not at commit
+    _close(old, actor=actor, reason=reason.strip(), at=now)
+    new = responsibility_assign(
+        person=person,
+        duty=old.duty,
+        grid=old.grid,
+        estate=old.estate,
+        building=old.building,
+        household=old.household,
+        sort=old.sort,
+        actor=actor,
+        at=now,
+        request=request,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=old,
+        fields=["ended_at", "end_reason"],
+        reason=reason.strip(),
+        request=request,
+    )
+    return new

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finegrid.grids import views
+from finegrid.grids import views, views_staffing
 
 app_name = "grids"
 
@@ -10,3 +10,5 @@ urlpatterns = [
     path("board/<str:code>/", views.board, name="board"),
     path("board/<str:code>/qr.svg", views.board_qr, name="board_qr"),
 ]
+
+urlpatterns += views_staffing.urlpatterns

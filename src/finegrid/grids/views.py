@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.core.errors import NotFound
 from finegrid.grids import selectors
 from finegrid.grids.models import DedicatedType, Duty, Grid, Kind, Level, Responsibility
+from finegrid.grids.permissions import may_staff
 
 # Every word map.js shows, so the script carries no language of its own.
 MAP_STRINGS = {
@@ -35,6 +36,7 @@ MAP_STRINGS = {
     "responsible": _("Responsible people"),
     "nobody": _("No one is assigned yet."),
     "board": _("Public board"),
+    "staffing": _("Staffing"),
     "in_area": _("In this area"),
     "legend": _("Legend"),
     "path": _("Grid path"),
@@ -89,6 +91,7 @@ def grid_map(request: HttpRequest) -> HttpResponse:
         ],
         "api": reverse("api:api-root"),
         "board": reverse("grids:board", args=["CODE"]),
+        "staffing": reverse("grids:staffing", args=["CODE"]),
         "tile_url": settings.TILE_URL,
         "tile_crs": settings.TILE_CRS,
     }
@@ -108,6 +111,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     grid = _public_grid(code)
     context = selectors.board_context(grid)
     context["groups"] = _board_groups(context["people"])
+    context["can_staff"] = may_staff(request.user, grid.path)
     return render(request, "grids/board.html", context)
 
 

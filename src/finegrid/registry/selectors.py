@@ -224,13 +224,15 @@ def special_population(
 def household_worker(household: Household) -> list[Responsibility]:
     """Who answers for this household: a household-level micro-grid worker if named, else the
     micro-grid's workers."""
-    own = list(Responsibility.objects.filter(household=household).select_related("person"))
+    own = list(
+        Responsibility.objects.current().filter(household=household).select_related("person")
+    )
     if own:
         return own
     return list(
-        Responsibility.objects.filter(
-            grid_id=household.micro_grid_id, duty=Duty.MICRO_WORKER
-        ).select_related("person")
+        Responsibility.objects.current()
+        .filter(grid_id=household.micro_grid_id, duty=Duty.MICRO_WORKER)
+        .select_related("person")
     )
 
 

@@ -368,13 +368,15 @@
 
     const board = el("a", { href: CFG.board.replace("CODE", encodeURIComponent(d.code)), target: "_blank",
       rel: "noopener", role: "button", class: "outline" }, S.board);
+    const staffing = el("a", { href: CFG.staffing.replace("CODE", encodeURIComponent(d.code)),
+      role: "button", class: "outline", id: "card-staffing" }, S.staffing);
 
     card.replaceChildren(
       el("header", {}, el("h2", {}, d.name), ...badges, path),
       facts,
       el("h3", {}, S.responsible),
       people,
-      el("footer", {}, board),
+      el("footer", {}, board, d.can_staff ? " " : null, d.can_staff ? staffing : null),
     );
     card.dataset.code = d.code;
   }
