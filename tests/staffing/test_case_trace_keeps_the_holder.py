@@ -47,12 +47,8 @@ def test_a_case_reported_under_a_replaced_worker_still_names_them(
     events = client_for(leader).get(f"/api/v1/cases/{first.pk}").json()["events"]
     assert events[0]["data"]["responsible"][0]["person"] == worker.pk
     # each was told of the case that came in while they held the duty, and only of that one
-    assert list(Notification.objects.filter(user=worker).values_list("url", flat=True)) == [
-        f"/cases/{first.pk}/"
-    ]
-    assert list(Notification.objects.filter(user=successor).values_list("url", flat=True)) == [
-        f"/cases/{second.pk}/"
-    ]
+    assert [n.link for n in Notification.objects.filter(user=worker)] == [f"/cases/{first.pk}/"]
+    assert [n.link for n in Notification.objects.filter(user=successor)] == [f"/cases/{second.pk}/"]
     # and the selector answers for any moment
     then = selectors.responsible_at(grid=net.m1, at=MONDAY_10 + dt.timedelta(hours=1))
     now = selectors.responsible_at(grid=net.m1, at=MONDAY_10 + dt.timedelta(hours=3))
