@@ -38,6 +38,8 @@ TILE_CRS = os.environ.get("FINEGRID_TILE_CRS", "").strip().lower() or (
     else "wgs84"
 )
 DEMO_PASSWORD = os.environ.get("FINEGRID_DEMO_PASSWORD", "finegrid-demo")
+# POST /api/v1/diagnostics/write (the benchmarks' baseline) answers 404 unless this is on.
+DIAGNOSTICS = _flag("FINEGRID_DIAGNOSTICS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -58,3 +58,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("audit events are never deleted")
+
+
+class WriteProbe(BaseModel):
+    """A row written by the diagnostic endpoint POST /api/v1/diagnostics/write: the smallest
+    durable write an authenticated request can make, which bench/case_api.py sets case creation
+    against (docs/decisions/0004-serving-writes.md). Nothing reads these rows."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    note = models.CharField(_("note"), max_length=200)
+
+    class Meta:
+        verbose_name = _("write probe")
+        verbose_name_plural = _("write probes")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id}"
