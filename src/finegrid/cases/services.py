@@ -39,7 +39,7 @@ from finegrid.cases.workflow import ACTION_VERBS, TRANSITIONS, allowed
 from finegrid.core import pii
 from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.grids.models import Duty, Grid, Household, Level, Responsibility
-from finegrid.grids.selectors import locate
+from finegrid.grids.selectors import grid_with_parent, locate, responsible_people
 from finegrid.notifications.services import notification_rows, notify, notify_rows
 
 FOLLOW_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone
@@ -108,10 +108,11 @@ def _place(report: CaseReport) -> tuple[Grid, Household | None, list[Problem]]:
             problems.append(Problem(_("Coordinates are out of range."), field="lat"))
         else:
             hit = locate(lat=report.lat, lng=report.lng)
-            if hit is None:
+            grid = grid_with_parent(hit.id) if hit is not None else None
+            if grid is None:
                 problems.append(Problem(_("The location lies outside every grid."), field="lat"))
             else:
-                return Grid.objects.select_related("parent").get(pk=hit.id), None, problems
+                return grid, None, problems
     else:
         problems.append(Problem(_("Give a location (lat and lng) or a household."), field="lat"))
     return Grid(), None, problems
@@ -267,14 +268,12 @@ def _checked(report: CaseReport) -> tuple[Category, Grid, Household | None, str]
     return category, micro, household, phone
 
 
+# who a new case lands with: the micro-grid's workers and the handling grid's head
+NEW_CASE_DUTIES = (Duty.MICRO_WORKER.value, Duty.GRID_HEAD.value, Duty.GRID_WORKER.value)
+
+
 def _grid_people(micro: Grid, handling: Grid) -> list[int]:
-    """The micro-grid's workers and the handling grid's head: who a new case lands with."""
-    return list(
-        Responsibility.objects.filter(
-            grid__in=[micro, handling],
-            duty__in=[Duty.MICRO_WORKER, Duty.GRID_HEAD, Duty.GRID_WORKER],
-        ).values_list("person_id", flat=True)
-    )
+    return responsible_people(grid_ids=(micro.pk, handling.pk), duties=NEW_CASE_DUTIES)
 
 
 def _event(

@@ -76,3 +76,19 @@ class WriteProbe(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id}"
+
+
+class CacheGeneration(models.Model):
+    """A counter per kind of cached data, bumped in the same transaction as any change to that
+    data: every process's cache of it (core/generations.py) sees the new value within a second
+    and starts afresh."""
+
+    name = models.CharField(primary_key=True, max_length=40)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cache generation")
+        verbose_name_plural = _("cache generations")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}"

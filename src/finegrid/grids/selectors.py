@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from shapely.geometry import shape
 
 from finegrid.accounts.jurisdiction import Scope, scope_for
 from finegrid.core.errors import NotFound
+from finegrid.core.generations import GenerationCache
 from finegrid.core.paths import under
 from finegrid.grids import geo
 from finegrid.grids.models import (
@@ -60,6 +62,43 @@ def locate(*, lat: float, lng: float) -> LocateHit | None:
     if pos is None:
         return None
     return LocateHit(int(index.ids[pos]), index.codes[pos], index.paths[pos])
+
+
+# Bumped by grids.services.forget_grids (every change of the tree goes through it) and by
+# forget_responsibles (every change of who answers for what).
+GRIDS = "grids"
+RESPONSIBILITIES = "responsibilities"
+_grid_rows: GenerationCache[Grid | None] = GenerationCache(GRIDS)
+_responsibles: GenerationCache[tuple[int, ...]] = GenerationCache(RESPONSIBILITIES)
+
+
+def grid_with_parent(pk: int) -> Grid | None:
+    """One grid and its parent, without their boundaries, read once per process until the tree
+    changes: a report needs the grid its point fell in and the one above. Each caller gets its own
+    copies (callers may set attributes on them)."""
+
+    def load() -> Grid | None:
+        qs = Grid.objects.select_related("parent").defer("boundary", "parent__boundary")
+        return qs.filter(pk=pk).first()
+
+    found = _grid_rows.get(pk, load)
+    if found is None:
+        return None
+    grid = copy.copy(found)
+    if found.parent is not None:
+        grid.parent = copy.copy(found.parent)
+    return grid
+
+
+def responsible_people(*, grid_ids: tuple[int, ...], duties: tuple[str, ...]) -> list[int]:
+    """Ids of the people who hold one of ``duties`` over one of these grids, in duty-list order:
+    who a new case notifies. Read once per process until responsibilities change."""
+
+    def load() -> tuple[int, ...]:
+        rows = Responsibility.objects.filter(grid_id__in=grid_ids, duty__in=duties)
+        return tuple(rows.values_list("person_id", flat=True))
+
+    return list(_responsibles.get((grid_ids, duties), load))
 
 
 def locate_many(*, lats: Any, lngs: Any) -> list[str | None]:

@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from finegrid.accounts.models import User
 from finegrid.core.errors import InvalidInput, Problem
+from finegrid.core.generations import generation_bump
 from finegrid.grids import geo
 from finegrid.grids.models import (
     LEVEL_ORDER,
@@ -33,8 +34,27 @@ from finegrid.grids.models import (
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
 
 
+def forget_grids() -> None:
+    """Tell every process that grid rows changed (same transaction as the change): reports read
+    grids through a per-process cache (grids.selectors.grid_with_parent)."""
+    from finegrid.grids.selectors import GRIDS
+
+    generation_bump(GRIDS)
+
+
+def forget_responsibles() -> None:
+    """Tell every process that responsibilities changed. Call it in the same transaction as any
+    change of who answers for what (assign, end, replace, an admin edit): who a new case notifies
+    is read through a per-process cache (grids.selectors.responsible_people)."""
+    from finegrid.grids.selectors import RESPONSIBILITIES
+
+    generation_bump(RESPONSIBILITIES)
+
+
 def bump_geo_generation() -> None:
-    """Tell every process's point index that boundaries changed (same transaction as the change)."""
+    """Tell every process's point index that boundaries changed (same transaction as the change),
+    and its grid cache that the tree did."""
+    forget_grids()
     updated = GeoIndexState.objects.filter(pk=1).update(generation=F("generation") + 1)
     if not updated:
         GeoIndexState.objects.create(pk=1, generation=1)
@@ -461,7 +481,7 @@ def responsibility_assign(
         raise InvalidInput(Problem(_("Name exactly one grid or place."), field="target"))
     target = targets[0]
     path = target.path if isinstance(target, Grid) else target.grid_path
-    return Responsibility.objects.create(
+    made = Responsibility.objects.create(
         person=person,
         duty=duty,
         grid=grid,
@@ -471,3 +491,5 @@ def responsibility_assign(
         grid_path=path,
         sort=sort,
     )
+    forget_responsibles()
+    return made
