@@ -9,7 +9,6 @@ in accounts/apps.py empty this cache). See docs/decisions/0004-serving-writes.md
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from django.db import transaction
 
 from finegrid.accounts.jurisdiction import assignments_of
 from finegrid.accounts.models import ApiToken, User, token_digest
+from finegrid.core.generations import own_copy
 
 TOKEN_TTL = 1.0  # seconds; the rule: revoking a token takes effect within a second
 
@@ -46,7 +46,7 @@ def token_user(key: str) -> User | None:
         entry = _read(digest, now)
         if entry is None:
             return None
-    user = copy.copy(entry.user)
+    user = own_copy(entry.user)
     user.__dict__["_fg_assignments"] = list(entry.assignments)
     return user
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from shapely.geometry import shape
 
 from finegrid.accounts.jurisdiction import Scope, scope_for
 from finegrid.core.errors import NotFound
-from finegrid.core.generations import GenerationCache
+from finegrid.core.generations import GenerationCache, own_copy
 from finegrid.core.paths import under
 from finegrid.grids import geo
 from finegrid.grids.models import (
@@ -84,9 +83,8 @@ def grid_with_parent(pk: int) -> Grid | None:
     found = _grid_rows.get(pk, load)
     if found is None:
         return None
-    grid = copy.copy(found)
-    if found.parent is not None:
-        grid.parent = copy.copy(found.parent)
+    grid = own_copy(found)
+    grid.parent = own_copy(found.parent) if found.parent is not None else None
     return grid
 
 
