@@ -35,4 +35,4 @@ def test_a_report_finds_its_key_and_its_duplicates_through_indexes(net: Net, wor
     key_check = next(s for s in on_cases if '"idempotency_key" =' in s)
     nearby = next(s for s in on_cases if '"lat" BETWEEN' in s)
     assert "USING INDEX case_idempotency" in _plan(key_check)
-    assert "USING INDEX case_category_lat" in _plan(nearby)
+    assert "USING INDEX case_nearby (category_id=? AND lat>? AND lat<?)" in _plan(nearby)

@@ -227,17 +227,19 @@ def _replayed(scoped_key: str, digest: str) -> Case | None:
     # the exclude repeats the partial unique index's condition: without it neither SQLite nor a
     # generic PostgreSQL plan may use that index, and every report would scan all cases
     same_key = Case.objects.filter(idempotency_key=scoped_key).exclude(idempotency_key="")
-    found = same_key.values_list("pk", "request_digest").first()
-    if found is None:
+    # one row at most (the unique index): no ordering to compile or sort by
+    rows = list(same_key.order_by().values_list("pk", "request_digest")[:1])
+    if not rows:
         return None
-    if found[1] != digest:
+    pk, earlier_digest = rows[0]
+    if earlier_digest != digest:
         raise IdempotencyMismatch(
             Problem(
                 _("This Idempotency-Key was used with a different request."),
                 field="Idempotency-Key",
             )
         )
-    return Case.objects.get(pk=found[0])
+    return Case.objects.get(pk=pk)
 
 
 def _checked(report: CaseReport) -> tuple[Category, Grid, Household | None, str]:
