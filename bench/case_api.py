@@ -30,6 +30,9 @@ import _common
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 THREADS = 2
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+# The baseline and creation take turns in rounds, so that load from other work on the machine
+# falls on both alike; each one's figures pool its rounds.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WARMUP_SECONDS = 3
 SINGLE_SECONDS = 5
 PG_DB = os.environ.get("BENCH_PG_DB", "bench_cases")
@@ -51,13 +54,18 @@ function setup(thread)
 end
 
 function done(summary, latency, requests)
+  -- 200 evenly spaced quantiles, so that several rounds can be pooled into one distribution
+  local q = {}
+  for i = 1, 200 do
+    q[i] = string.format("%.3f", latency:percentile((i - 0.5) / 2) / 1e3)
+  end
   io.write(string.format(
     'RESULT {"requests": %d, "seconds": %.3f, "non_2xx": %d, "socket_errors": %d, '
-    .. '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "mean_ms": %.3f}\\n',
+    .. '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "mean_ms": %.3f, "q": [%s]}\\n',
     summary.requests, summary.duration / 1e6, summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3,
-    latency.mean / 1e3))
+    latency.mean / 1e3, table.concat(q, ", ")))
 end
 """
 
@@ -267,6 +275,26 @@ def run_wrk(
     return result
 
 
+def pooled(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several wrk runs of one endpoint as one: counts added, latency quantiles pooled (each
+    round's 200 quantiles weighted by its requests)."""
+    out: dict[str, Any] = {
+        key: sum(r[key] for r in rounds)
+        for key in ("requests", "seconds", "non_2xx", "socket_errors")
+    }
+    out["rps"] = out["requests"] / out["seconds"]
+    points = sorted((v, r["requests"] / len(r["q"])) for r in rounds for v in r["q"])
+    total = sum(w for _v, w in points)
+    for pct in (50, 95, 99):
+        seen = 0.0
+        for value, weight in points:
+            seen += weight
+            if seen >= total * pct / 100:
+                out[f"p{pct}_ms"] = value
+                break
+    return out
+
+
 def describe(result: dict[str, Any]) -> str:
     return (
         f"{result['rps']:,.0f} req/s; p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} "
@@ -308,12 +336,16 @@ def load_phase(
         # one connection: each request's own time through the server, nothing queued
         probe_one = run_wrk(wrk, base, scripts["probe"], SINGLE_SECONDS, 1)
         create_one = run_wrk(wrk, base, scripts["create"], SINGLE_SECONDS, 1)
-        ping = run_wrk(wrk, ping_url, scripts["bare"], SECONDS)
-        probes_before = count()[1]
-        bare = run_wrk(wrk, base, scripts["probe"], SECONDS)
-        cases_before, probes_after = count()
-        create = run_wrk(wrk, base, scripts["create"], SECONDS)
-        made = count()[0] - cases_before
+        ping = run_wrk(wrk, ping_url, scripts["bare"], SINGLE_SECONDS)
+        bare_rounds, create_rounds, bare_made, made = [], [], 0, 0
+        for _round in range(ROUNDS):
+            cases_before, probes_before = count()
+            bare_rounds.append(run_wrk(wrk, base, scripts["probe"], SECONDS // ROUNDS))
+            cases_between, probes_after = count()
+            create_rounds.append(run_wrk(wrk, base, scripts["create"], SECONDS // ROUNDS))
+            bare_made += probes_after - probes_before
+            made += count()[0] - cases_between
+        bare, create = pooled(bare_rounds), pooled(create_rounds)
     finally:
         server.terminate()
         try:
@@ -329,7 +361,7 @@ def load_phase(
         "create_one": create_one,
         "ping": ping,
         "bare": bare,
-        "bare_made": probes_after - probes_before,
+        "bare_made": bare_made,
         "create": create,
         "made": made,
     }
@@ -440,8 +472,10 @@ def main() -> None:
         f"{alone['queries']} and {alone['probe_queries']}",
     )
     report.note(
-        f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per endpoint after a "
-        f"{WARMUP_SECONDS} s warm-up each, on loopback to one `finegrid serve` (uvicorn, one "
+        f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per endpoint in "
+        f"{ROUNDS} rounds that alternate baseline and creation (each one's figures pool its "
+        f"rounds), after a {WARMUP_SECONDS} s warm-up each, on loopback to one `finegrid serve` "
+        "(uvicorn, one "
         "process, requests on FINEGRID_HTTP_THREADS long-lived threads). Baseline: POST "
         f"{BASELINE} (FINEGRID_DIAGNOSTICS=1) with the leader's Bearer token, a ninja-validated "
         "body and one row inserted through the ORM in one durable transaction. Creation: the "
