@@ -138,9 +138,12 @@ def case_report(
     ``idempotency_key`` by the same caller with the same body answers the first case; with a
     different body it is refused.
 
-    Everything that only reads (the replay check, validation, the point lookup, who the case
-    lands with) happens before the write transaction: on SQLite one writer holds the database at
-    a time, so its turn is kept to the four writes that must succeed or fail together.
+    Everything that only reads (validation, the point lookup, who the case lands with) happens
+    before the write transaction: on SQLite one writer holds the database at a time, so its turn
+    is kept to the four writes that must succeed or fail together. A replay is found by the
+    unique index on the key, when the insert fails: retries are rare, and a read of the key
+    before every report would cost every report a query. A replay that no longer validates (a
+    category retired since) still answers its first case.
     """
     now = now or timezone.now()
     scoped_key = (
@@ -149,10 +152,13 @@ def case_report(
         else ""
     )
     digest = digest_of(report)
-    earlier = _replayed(scoped_key, digest)
-    if earlier is not None:
+    try:
+        category, micro, household, phone = _checked(report)
+    except InvalidInput:
+        earlier = _replayed(scoped_key, digest)
+        if earlier is None:
+            raise
         return earlier, False
-    category, micro, household, phone = _checked(report)
     track = category.default_track
     safety = category.safety_critical
     accept_due = clock.due(now, category.accept_minutes, working_hours=not safety)
@@ -211,8 +217,8 @@ def case_report(
                 url=f"/cases/{case.pk}/",
             )
     except IntegrityError:
-        # the same key raced in from a parallel retry (unique idempotency_key); answer as for a
-        # replay, or refuse a different body as the check above would have
+        # the key was used before, or raced in from a parallel retry (unique idempotency_key):
+        # answer the first case, or refuse a different body
         earlier = _replayed(scoped_key, digest)
         if earlier is None:
             raise
