@@ -1,13 +1,16 @@
-"""Case creation over HTTP under load, against a bare JSON endpoint on the same server.
+"""Case creation over HTTP under load, against the smallest durable write on the same server.
 
     .venv/bin/python bench/case_api.py            # needs wrk (apt-get install wrk)
 
 Seeds a fresh var/bench/cases.sqlite3 with the demo street, serves it with ``finegrid serve``
-(uvicorn) on a free 127.0.0.1 port and loads it with wrk on loopback: first the bare endpoint
-``GET /api/v1/ping`` (no auth, no database), then ``POST /api/v1/cases`` with a Bearer token, a
-JSON body and a unique Idempotency-Key per request, spread over the street's micro-grids and the
-ten categories. Same server, same connections, same duration, one after the other. Afterwards
-every answered request must have made exactly one case.
+(uvicorn) on a free 127.0.0.1 port and loads it with wrk on loopback: the baseline
+``POST /api/v1/diagnostics/write`` (the same Bearer token, a small JSON body validated by ninja,
+one row inserted through the ORM in one durable transaction), then ``POST /api/v1/cases`` with a
+unique Idempotency-Key per request, spread over the street's micro-grids and the ten categories.
+Same server, same connections, same duration, one after the other; ``GET /api/v1/ping`` (no auth,
+no database) is measured too, as the server's fixed cost. Afterwards every answered request must
+have made exactly one row. Then the same on PostgreSQL (database ``BENCH_PG_DB``, default
+bench_cases, dropped afterwards).
 """
 
 from __future__ import annotations
@@ -27,16 +30,20 @@ import _common
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 THREADS = 2
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+# The baseline and creation take turns in rounds, so that load from other work on the machine
+# falls on both alike; each one's figures pool its rounds.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WARMUP_SECONDS = 3
 SINGLE_SECONDS = 5
-PG_DB = "bench_cases"
+PG_DB = os.environ.get("BENCH_PG_DB", "bench_cases")
 POINTS = 400
 PASSWORD = "finegrid-demo"
 SERVER_LOG = _common.BENCH_DIR / "case-api-server.log"
 SCRIPTS = _common.BENCH_DIR / "case-api"
 
-RPS_SHARE_GOAL = 0.5  # creation ≥ 50% of the bare endpoint's requests/s
-P95_RATIO_GOAL = 3.0  # creation p95 ≤ 3× the bare endpoint's
+RPS_SHARE_GOAL = 0.5  # creation ≥ 50% of the baseline write's requests/s
+P95_RATIO_GOAL = 3.0  # creation p95 ≤ 3× the baseline write's
+BASELINE = "/api/v1/diagnostics/write"
 
 # wrk runs one Lua state per thread: setup() numbers the threads so that keys never collide.
 LUA_COMMON = """
@@ -47,13 +54,18 @@ function setup(thread)
 end
 
 function done(summary, latency, requests)
+  -- 200 evenly spaced quantiles, so that several rounds can be pooled into one distribution
+  local q = {}
+  for i = 1, 200 do
+    q[i] = string.format("%.3f", latency:percentile((i - 0.5) / 2) / 1e3)
+  end
   io.write(string.format(
     'RESULT {"requests": %d, "seconds": %.3f, "non_2xx": %d, "socket_errors": %d, '
-    .. '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "mean_ms": %.3f}\\n',
+    .. '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "mean_ms": %.3f, "q": [%s]}\\n',
     summary.requests, summary.duration / 1e6, summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3,
-    latency.mean / 1e3))
+    latency.mean / 1e3, table.concat(q, ", ")))
 end
 """
 
@@ -81,6 +93,25 @@ request = function()
     ["Idempotency-Key"] = string.format("%%s-%%d-%%d", run, tid or 0, counter),
   }
   return wrk.format("POST", "/api/v1/cases", headers, body)
+end
+"""
+
+LUA_PROBE = """
+local counter = 0
+local run = "r"
+
+function init(args)
+  run = args[1] or run
+end
+
+request = function()
+  counter = counter + 1
+  local body = string.format('{"note": "bench %%s-%%d-%%d"}', run, tid or 0, counter)
+  local headers = {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer %(token)s",
+  }
+  return wrk.format("POST", "%(path)s", headers, body)
 end
 """
 
@@ -123,8 +154,9 @@ def report_points(n: int) -> list[tuple[float, float]]:
 
 
 def in_process(lat: float, lng: float) -> dict[str, float]:
-    """Queries behind one POST /api/v1/cases and the median time of the app's own work for it
-    and for the bare endpoint, in-process with Django's test client (no server, no network)."""
+    """Queries behind one POST /api/v1/cases and behind one baseline write, and the median time of
+    the app's own work for each (and for ping), in-process with Django's test client (no server,
+    no network)."""
     from django.db import connection
     from django.test import Client as DjangoClient
     from django.test.utils import CaptureQueriesContext
@@ -145,15 +177,24 @@ def in_process(lat: float, lng: float) -> dict[str, float]:
         )
         assert resp.status_code == 201, resp.content
 
+    def probe() -> None:
+        resp = client.post(BASELINE, {"note": "bench"}, content_type="application/json")
+        assert resp.status_code == 201, resp.content
+
     def ping() -> None:
         assert client.get("/api/v1/ping").status_code == 200
 
     create()  # warm caches
+    probe()
     with CaptureQueriesContext(connection) as ctx:
         create()
+    with CaptureQueriesContext(connection) as probe_ctx:
+        probe()
     return {
         "queries": len(ctx.captured_queries),
+        "probe_queries": len(probe_ctx.captured_queries),
         "create_ms": _median_ms(create, 60),
+        "probe_ms": _median_ms(probe, 60),
         "ping_ms": _median_ms(ping, 300),
     }
 
@@ -181,7 +222,7 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
         )
 
 
-def write_scripts(token: str, points: list[tuple[float, float]]) -> tuple[Path, Path]:
+def write_scripts(token: str, points: list[tuple[float, float]]) -> dict[str, Path]:
     from finegrid.cases.models import Category
 
     SCRIPTS.mkdir(parents=True, exist_ok=True)
@@ -197,9 +238,11 @@ def write_scripts(token: str, points: list[tuple[float, float]]) -> tuple[Path, 
         },
         encoding="utf-8",
     )
+    probe = SCRIPTS / "probe.lua"
+    probe.write_text(LUA_COMMON + LUA_PROBE % {"token": token, "path": BASELINE}, encoding="utf-8")
     bare = SCRIPTS / "bare.lua"
     bare.write_text(LUA_COMMON, encoding="utf-8")
-    return bare, create
+    return {"bare": bare, "probe": probe, "create": create}
 
 
 def run_wrk(
@@ -232,6 +275,26 @@ def run_wrk(
     return result
 
 
+def pooled(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several wrk runs of one endpoint as one: counts added, latency quantiles pooled (each
+    round's 200 quantiles weighted by its requests)."""
+    out: dict[str, Any] = {
+        key: sum(r[key] for r in rounds)
+        for key in ("requests", "seconds", "non_2xx", "socket_errors")
+    }
+    out["rps"] = out["requests"] / out["seconds"]
+    points = sorted((v, r["requests"] / len(r["q"])) for r in rounds for v in r["q"])
+    total = sum(w for _v, w in points)
+    for pct in (50, 95, 99):
+        seen = 0.0
+        for value, weight in points:
+            seen += weight
+            if seen >= total * pct / 100:
+                out[f"p{pct}_ms"] = value
+                break
+    return out
+
+
 def describe(result: dict[str, Any]) -> str:
     return (
         f"{result['rps']:,.0f} req/s; p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} "
@@ -240,16 +303,18 @@ def describe(result: dict[str, Any]) -> str:
     )
 
 
-def _count_sqlite() -> int:
+def _count_sqlite() -> tuple[int, int]:
     from finegrid.cases.models import Case
+    from finegrid.core.models import WriteProbe
 
-    return Case.objects.count()
+    return Case.objects.count(), WriteProbe.objects.count()
 
 
 def load_phase(
     wrk: str, env: dict[str, str], points: list[tuple[float, float]], count: Any
 ) -> dict[str, Any]:
-    """Serve the seeded street with ``env``, then load the bare endpoint and creation."""
+    """Serve the seeded street with ``env``, then load ping, the baseline write and creation.
+    ``count()`` answers (cases, probe rows) in the database."""
     import map as map_bench  # the stdlib-only HTTP client and server start of bench/map.py
 
     server = start_server(port := map_bench.free_port(), env)
@@ -261,18 +326,26 @@ def load_phase(
             "/api/v1/auth/token", {"username": "leader", "password": PASSWORD, "name": "bench"}
         )
         assert status == 201, status
-        bare_script, create_script = write_scripts(json.loads(body)["token"], points)
-        before = count()
-        # warm both paths (imports, point index, page cache) before measuring
-        run_wrk(wrk, base + "/api/v1/ping", bare_script, WARMUP_SECONDS)
-        warm = run_wrk(wrk, base, create_script, WARMUP_SECONDS)
+        scripts = write_scripts(json.loads(body)["token"], points)
+        ping_url = base + "/api/v1/ping"
+        before = count()[0]
+        # warm every path (imports, point index, caches) before measuring
+        run_wrk(wrk, ping_url, scripts["bare"], WARMUP_SECONDS)
+        run_wrk(wrk, base, scripts["probe"], WARMUP_SECONDS)
+        warm = run_wrk(wrk, base, scripts["create"], WARMUP_SECONDS)
         # one connection: each request's own time through the server, nothing queued
-        bare_one = run_wrk(wrk, base + "/api/v1/ping", bare_script, SINGLE_SECONDS, 1)
-        create_one = run_wrk(wrk, base, create_script, SINGLE_SECONDS, 1)
-        bare = run_wrk(wrk, base + "/api/v1/ping", bare_script, SECONDS)
-        created_before = count()
-        create = run_wrk(wrk, base, create_script, SECONDS)
-        made = count() - created_before
+        probe_one = run_wrk(wrk, base, scripts["probe"], SINGLE_SECONDS, 1)
+        create_one = run_wrk(wrk, base, scripts["create"], SINGLE_SECONDS, 1)
+        ping = run_wrk(wrk, ping_url, scripts["bare"], SINGLE_SECONDS)
+        bare_rounds, create_rounds, bare_made, made = [], [], 0, 0
+        for _round in range(ROUNDS):
+            cases_before, probes_before = count()
+            bare_rounds.append(run_wrk(wrk, base, scripts["probe"], SECONDS // ROUNDS))
+            cases_between, probes_after = count()
+            create_rounds.append(run_wrk(wrk, base, scripts["create"], SECONDS // ROUNDS))
+            bare_made += probes_after - probes_before
+            made += count()[0] - cases_between
+        bare, create = pooled(bare_rounds), pooled(create_rounds)
     finally:
         server.terminate()
         try:
@@ -284,9 +357,11 @@ def load_phase(
         "start": started,
         "before": before,
         "warm": warm,
-        "bare_one": bare_one,
+        "bare_one": probe_one,
         "create_one": create_one,
+        "ping": ping,
         "bare": bare,
+        "bare_made": bare_made,
         "create": create,
         "made": made,
     }
@@ -319,43 +394,64 @@ def postgres_phase(wrk: str, points: list[tuple[float, float]]) -> dict[str, Any
                 [exe, *command], env=env, check=True, capture_output=True
             )
 
-        def count() -> int:
-            return int(_psql("-d", PG_DB, "-c", "select count(*) from cases_case"))
+        def count() -> tuple[int, int]:
+            cases = _psql("-d", PG_DB, "-c", "select count(*) from cases_case")
+            probes = _psql("-d", PG_DB, "-c", "select count(*) from core_writeprobe")
+            return int(cases), int(probes)
 
         return load_phase(wrk, env, points, count)
     finally:
         _psql("-c", f"drop database if exists {PG_DB}")
 
 
-def judge(report: _common.Report, load: dict[str, Any], database: str) -> None:
-    bare, create, made = load["bare"], load["create"], load["made"]
-    # wrk stops counting at the deadline; up to one request per connection is still being served
-    answered = create["requests"] - create["non_2xx"]
+def _one_row_each(
+    report: _common.Report, label: str, result: dict[str, Any], made: int, what: str
+) -> None:
+    # wrk stops counting at each round's deadline; up to one request per connection is still
+    # being served then, and may write its row before the count
+    answered = result["requests"] - result["non_2xx"]
+    slack = CONNECTIONS * ROUNDS
     report.target(
-        f"{database}: each 201 made one case (± requests in flight at the end), no errors",
-        f"{made:,} cases for {answered:,} answers, {create['non_2xx']} non-2xx",
-        f"0 to {CONNECTIONS} more cases than answers, 0 non-2xx",
-        answered <= made <= answered + CONNECTIONS and create["non_2xx"] == 0,
+        f"{label}: each 201 made one {what} (± requests in flight at the rounds' ends), no errors",
+        f"{made:,} {what}s for {answered:,} answers, {result['non_2xx']} non-2xx",
+        f"0 to {slack} more {what}s than answers, 0 non-2xx",
+        answered <= made <= answered + slack and result["non_2xx"] == 0,
     )
+
+
+def judge(report: _common.Report, load: dict[str, Any], database: str) -> None:
+    bare, create = load["bare"], load["create"]
+    _one_row_each(report, f"{database}, baseline write", bare, load["bare_made"], "row")
+    _one_row_each(report, f"{database}, creation", create, load["made"], "case")
     share = create["rps"] / bare["rps"]
     report.target(
-        f"{database}: creation throughput vs bare endpoint",
+        f"{database}: creation throughput vs the baseline write",
         f"{share:.0%} ({create['rps']:,.0f} vs {bare['rps']:,.0f} req/s)",
         f"≥ {RPS_SHARE_GOAL:.0%}",
         share >= RPS_SHARE_GOAL,
     )
     p95_ratio = create["p95_ms"] / bare["p95_ms"]
     report.target(
-        f"{database}: creation p95 latency vs bare endpoint",
+        f"{database}: creation p95 latency vs the baseline write",
         f"{p95_ratio:.1f}× ({create['p95_ms']:.1f} vs {bare['p95_ms']:.1f} ms)",
         f"≤ {P95_RATIO_GOAL:.0f}×",
         p95_ratio <= P95_RATIO_GOAL,
     )
 
 
+LOAD_FIGURES = (
+    (f"GET /api/v1/ping, no auth, no database ({CONNECTIONS} connections)", "ping"),
+    (f"baseline POST {BASELINE} ({CONNECTIONS} connections)", "bare"),
+    (f"POST /api/v1/cases ({CONNECTIONS} connections)", "create"),
+    (f"baseline POST {BASELINE}, 1 connection", "bare_one"),
+    ("POST /api/v1/cases, 1 connection", "create_one"),
+)
+
+
 def main() -> None:
     wrk = ensure_wrk()
     report = _common.Report("case_api", "Case creation over HTTP under load (uvicorn + wrk)")
+    os.environ["FINEGRID_DIAGNOSTICS"] = "1"  # the baseline endpoint, here and in the servers
     _common.setup("cases", fresh=not os.environ.get("BENCH_REUSE_DB"))
     report.note(seed_street())
     points = report_points(POINTS)
@@ -363,38 +459,31 @@ def main() -> None:
 
     load = load_phase(wrk, dict(os.environ), points, _count_sqlite)
     report.figure("server start until first answer", f"{load['start']:.1f} s")
-    bare, create, warm = load["bare"], load["create"], load["warm"]
-    bare_one, create_one = load["bare_one"], load["create_one"]
-    before = load["before"]
-    report.figure(
-        f"baseline GET /api/v1/ping ({CONNECTIONS} connections, {SECONDS} s)", describe(bare)
-    )
-    report.figure(f"POST /api/v1/cases ({CONNECTIONS} connections, {SECONDS} s)", describe(create))
+    for label, key in LOAD_FIGURES:
+        report.figure(f"SQLite: {label}", describe(load[key]))
     report.figure(
         "cases in the database before the load (seeded + warm-up)",
-        f"{before:,} + {warm['requests']:,}",
+        f"{load['before']:,} + {load['warm']['requests']:,}",
     )
     report.figure(
-        "GET /api/v1/ping, 1 connection (the server's own cost per request)", describe(bare_one)
+        f"in-process median (test client, no server): POST /api/v1/cases, {BASELINE}, ping",
+        f"{alone['create_ms']:.2f} ms, {alone['probe_ms']:.2f} ms, {alone['ping_ms']:.2f} ms",
     )
-    report.figure("POST /api/v1/cases, 1 connection", describe(create_one))
     report.figure(
-        "in-process median (test client, no server): POST /api/v1/cases vs GET /api/v1/ping",
-        f"{alone['create_ms']:.2f} ms vs {alone['ping_ms']:.2f} ms",
+        "queries behind one POST /api/v1/cases and one baseline write (in-process)",
+        f"{alone['queries']} and {alone['probe_queries']}",
     )
-    report.figure("queries behind one POST /api/v1/cases (in-process)", str(alone["queries"]))
-    share = create["rps"] / bare["rps"]
-    p95_ratio = create["p95_ms"] / bare["p95_ms"]
-    report.figure("creation req/s ÷ bare req/s", f"{share:.0%}")
-    report.figure("creation p95 ÷ bare p95", f"{p95_ratio:.1f}×")
     report.note(
-        f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per endpoint after a "
-        f"{WARMUP_SECONDS} s warm-up each, on loopback to one `finegrid serve` (uvicorn, one "
-        "process, requests on FINEGRID_HTTP_THREADS long-lived threads). Bare endpoint: GET "
-        "/api/v1/ping (no auth, no database) through the same middleware and ninja. Creation: "
-        f"leader's Bearer token, unique Idempotency-Key, {len(points)} micro-grid centres and "
-        "every category in turn; SQLite WAL with synchronous=FULL (a confirmed case survives a "
-        "power cut). wrk shares the machine's CPUs with the server. Why the ratio is missed: "
+        f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per endpoint in "
+        f"{ROUNDS} rounds that alternate baseline and creation (each one's figures pool its "
+        f"rounds), after a {WARMUP_SECONDS} s warm-up each, on loopback to one `finegrid serve` "
+        "(uvicorn, one "
+        "process, requests on FINEGRID_HTTP_THREADS long-lived threads). Baseline: POST "
+        f"{BASELINE} (FINEGRID_DIAGNOSTICS=1) with the leader's Bearer token, a ninja-validated "
+        "body and one row inserted through the ORM in one durable transaction. Creation: the "
+        f"same token, unique Idempotency-Key, {len(points)} micro-grid centres and every "
+        "category in turn. SQLite WAL with synchronous=FULL (a confirmed write survives a power "
+        "cut). wrk shares the machine's CPUs with the server. See "
         "docs/decisions/0004-serving-writes.md."
     )
     judge(report, load, "SQLite")
@@ -402,12 +491,7 @@ def main() -> None:
     if pg is None:
         report.note("PostgreSQL on 127.0.0.1:5432 was not reachable: measured on SQLite only.")
     else:
-        for label, key in (
-            (f"GET /api/v1/ping ({CONNECTIONS} connections)", "bare"),
-            (f"POST /api/v1/cases ({CONNECTIONS} connections)", "create"),
-            ("GET /api/v1/ping, 1 connection", "bare_one"),
-            ("POST /api/v1/cases, 1 connection", "create_one"),
-        ):
+        for label, key in LOAD_FIGURES:
             report.figure(f"PostgreSQL: {label}", describe(pg[key]))
         judge(report, pg, "PostgreSQL")
         report.note(

@@ -104,12 +104,16 @@ def _pii_keys(settings: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _fresh_point_index() -> None:
     # Each test has its own database; per-process caches must not outlive it.
+    from finegrid.accounts.tokens import forget_tokens
     from finegrid.cases.clock import forget_holidays
     from finegrid.cases.services import forget_categories
+    from finegrid.core.generations import forget_generation_caches
 
     point_index_cache.invalidate()
     forget_categories()
     forget_holidays()
+    forget_tokens()
+    forget_generation_caches()
 
 
 # code, name, level, parent, west and east edge (every grid spans 30.00–30.02 N)

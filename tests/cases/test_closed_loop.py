@@ -123,8 +123,8 @@ def test_a_duplicate_is_offered_and_merged(net: Net, gridhead: User, worker: Use
         exclude=second.pk,
         now=MONDAY_10 + dt.timedelta(hours=1),
     )
-    assert found == [first]
-    assert far not in found
+    assert [d.pk for d in found] == [first.pk]
+    assert far.pk not in [d.pk for d in found]
     services.case_merge(actor=gridhead, case=second, into=first)
     second.refresh_from_db()
     assert (second.status, second.merged_into) == (Status.MERGED, first)

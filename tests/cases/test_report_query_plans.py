@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from finegrid.accounts.models import User
+from finegrid.cases.models import Case
 from tests.cases.test_api_create import BODY, post
 from tests.conftest import Net, client_for
 
@@ -29,10 +30,12 @@ def test_a_report_finds_its_key_and_its_duplicates_through_indexes(net: Net, wor
     assert post(client, BODY, key="first").status_code == 201
     with CaptureQueriesContext(connection) as ctx:
         r = post(client, {**BODY, "description": "又堆了"}, key="second")
-    assert r.status_code == 201
+        replay = post(client, {**BODY, "description": "又堆了"}, key="second")
+    assert r.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
     assert len(r.json()["duplicates"]) == 1  # the first report, nearby and open
+    assert Case.objects.count() == 2
     on_cases = [q["sql"] for q in ctx.captured_queries if 'FROM "cases_case"' in q["sql"]]
     key_check = next(s for s in on_cases if '"idempotency_key" =' in s)
     nearby = next(s for s in on_cases if '"lat" BETWEEN' in s)
     assert "USING INDEX case_idempotency" in _plan(key_check)
-    assert "USING INDEX case_category_lat" in _plan(nearby)
+    assert "USING INDEX case_nearby (category_id=? AND lat>? AND lat<?)" in _plan(nearby)

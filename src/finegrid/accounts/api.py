@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.security import HttpBearer, django_auth
 
 from finegrid.accounts.models import ApiToken, User
+from finegrid.accounts.tokens import token_user
 from finegrid.core.errors import FinegridError
 
 router = Router(tags=["auth"])
@@ -14,11 +15,11 @@ router = Router(tags=["auth"])
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        found = ApiToken.find(token)
-        if found is None or not found.user.is_active:
+        user = token_user(token)
+        if user is None:
             return None
-        request.user = found.user
-        return found.user
+        request.user = user
+        return user
 
 
 # Every authenticated endpoint accepts either an API token or the browser session.

@@ -55,9 +55,10 @@ def _minimal(prefixes: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def _assignments(user: Any) -> list[tuple[str, str]]:
+def assignments_of(user: Any) -> list[tuple[str, str]]:
     """(role, grid path) of every assignment, read once per user object (that is, per request):
-    the several scopes a request asks for are all derived from it."""
+    the several scopes a request asks for are all derived from it. A user that came with an API
+    token has them already (accounts/tokens.py)."""
     cached: list[tuple[str, str]] | None = user.__dict__.get("_fg_assignments")
     if cached is None:
         cached = list(RoleAssignment.objects.filter(user=user).values_list("role", "grid_path"))
@@ -72,13 +73,13 @@ def scope_for(user: Any, roles: frozenset[str] | None = None) -> Scope:
     if getattr(user, "is_superuser", False):
         return Scope((), everything=True)
     wanted = JURISDICTION_ROLES if roles is None else roles
-    return Scope(_minimal({path for role, path in _assignments(user) if role in wanted}))
+    return Scope(_minimal({path for role, path in assignments_of(user) if role in wanted}))
 
 
 def user_roles(user: Any) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    return {role for role, _path in _assignments(user)}
+    return {role for role, _path in assignments_of(user)}
 
 
 STAFF_ROLES = frozenset(JURISDICTION_ROLES - {Role.AUDITOR})

@@ -82,7 +82,7 @@ class RoleAssignment(BaseModel):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def _digest(key: str) -> str:
+def token_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -101,8 +101,4 @@ class ApiToken(BaseModel):
     @classmethod
     def issue(cls, *, user: User, name: str = "") -> tuple[ApiToken, str]:
         key = "fg_" + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, digest=_digest(key)), key
-
-    @classmethod
-    def find(cls, key: str) -> ApiToken | None:
-        return cls.objects.select_related("user").filter(digest=_digest(key)).first()
+        return cls.objects.create(user=user, name=name, digest=token_digest(key)), key

@@ -370,9 +370,9 @@ def _detail(c: Case) -> dict[str, Any]:
     }
 
 
-def _distance(case: Case, lat: float, lng: float) -> float:
-    dy = (case.lat or 0.0) - lat
-    dx = ((case.lng or 0.0) - lng) * math.cos(math.radians(lat))
+def _distance(case: selectors.Nearby, lat: float, lng: float) -> float:
+    dy = case.lat - lat
+    dx = (case.lng - lng) * math.cos(math.radians(lat))
     return round(math.hypot(dx, dy) * METRES_PER_DEGREE, 1)
 
 

@@ -254,9 +254,10 @@ class Case(BaseModel):
             models.Index(fields=["grid_path", "status", "reported_at"], name="case_path_status"),
             # open cases of a category, recent (queues and figures filtered by category)
             models.Index(fields=["category", "status", "reported_at"], name="case_category_recent"),
-            # duplicate offers on every report: the same category within a band of latitude, so
-            # the cost follows the cases nearby, not all recent cases of the category
-            models.Index(fields=["category", "lat"], name="case_category_lat"),
+            # duplicate offers on every report: the same category within a box of latitude and
+            # longitude, so the cost follows the cases nearby, not all recent cases of the
+            # category; longitude is tested in the index, before any row is read
+            models.Index(fields=["category", "lat", "lng"], name="case_nearby"),
             # figures per grid and period
             models.Index(fields=["reported_at", "grid_path"], name="case_period"),
         ]

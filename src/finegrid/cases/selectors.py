@@ -136,6 +136,22 @@ def case_trace(case: Case) -> list[CaseEvent]:
     return list(CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id"))
 
 
+@dataclass(frozen=True)
+class Nearby:
+    """An open case offered for merging: what the answer and the page show of it."""
+
+    pk: int
+    number: str
+    description: str
+    lat: float
+    lng: float
+    grid_path: str
+    reported_at: dt.datetime
+
+
+_NEARBY_FIELDS = ("pk", "number", "description", "lat", "lng", "grid_path", "reported_at")
+
+
 def duplicate_candidates(
     *,
     category_id: int,
@@ -145,30 +161,34 @@ def duplicate_candidates(
     metres: float = 200.0,
     hours: int = 72,
     exclude: int | None = None,
-) -> list[Case]:
-    """Open cases of the same category within ``metres`` and ``hours``: offered for merging."""
+) -> list[Nearby]:
+    """Open cases of the same category within ``metres`` and ``hours``: offered for merging.
+    Every report asks this, so it reads plain values, not model instances."""
     if lat is None or lng is None:
         return []
     now = now or timezone.now()
     dlat = metres / METRES_PER_DEGREE
     dlng = metres / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-    qs = Case.objects.filter(
-        category_id=category_id,
-        status__in=OPEN_STATUSES,
-        reported_at__gte=now - dt.timedelta(hours=hours),
-        lat__range=(lat - dlat, lat + dlat),
-        lng__range=(lng - dlng, lng + dlng),
+    rows = (
+        Case.objects.filter(
+            category_id=category_id,
+            status__in=OPEN_STATUSES,
+            reported_at__gte=now - dt.timedelta(hours=hours),
+            lat__range=(lat - dlat, lat + dlat),
+            lng__range=(lng - dlng, lng + dlng),
+        )
+        .order_by("reported_at")
+        .values_list(*_NEARBY_FIELDS)[:21]  # one more, in case ``exclude`` is among them
     )
-    if exclude:
-        qs = qs.exclude(pk=exclude)
+    cos_lat = math.cos(math.radians(lat))
     out = []
-    rows = qs.only("id", "number", "description", "lat", "lng", "grid_path", "reported_at")
-    for case in rows.order_by("reported_at")[:20]:
-        dy = (case.lat - lat) * METRES_PER_DEGREE  # type: ignore[operator]
-        dx = (case.lng - lng) * METRES_PER_DEGREE * math.cos(math.radians(lat))  # type: ignore[operator]
-        if math.hypot(dx, dy) <= metres:
-            out.append(case)
-    return out
+    for row in rows:
+        found = Nearby(*row)
+        dy = (found.lat - lat) * METRES_PER_DEGREE
+        dx = (found.lng - lng) * METRES_PER_DEGREE * cos_lat
+        if found.pk != exclude and math.hypot(dx, dy) <= metres:
+            out.append(found)
+    return out[:20]
 
 
 @dataclass(frozen=True)

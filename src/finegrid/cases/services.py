@@ -45,7 +45,7 @@ from finegrid.cases.workflow import ACTION_VERBS, TRANSITIONS, allowed
 from finegrid.core import pii
 from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.grids.models import Duty, Grid, Household, Level, Responsibility
-from finegrid.grids.selectors import locate
+from finegrid.grids.selectors import grid_with_parent, locate, responsible_people
 from finegrid.notifications.services import notification_rows, notify, notify_rows
 
 FOLLOW_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read over the phone
@@ -114,10 +114,11 @@ def _place(report: CaseReport) -> tuple[Grid, Household | None, list[Problem]]:
             problems.append(Problem(_("Coordinates are out of range."), field="lat"))
         else:
             hit = locate(lat=report.lat, lng=report.lng)
-            if hit is None:
+            grid = grid_with_parent(hit.id) if hit is not None else None
+            if grid is None:
                 problems.append(Problem(_("The location lies outside every grid."), field="lat"))
             else:
-                return Grid.objects.select_related("parent").get(pk=hit.id), None, problems
+                return grid, None, problems
     else:
         problems.append(Problem(_("Give a location (lat and lng) or a household."), field="lat"))
     return Grid(), None, problems
@@ -143,9 +144,12 @@ def case_report(
     ``idempotency_key`` by the same caller with the same body answers the first case; with a
     different body it is refused.
 
-    Everything that only reads (the replay check, validation, the point lookup, who the case
-    lands with) happens before the write transaction: on SQLite one writer holds the database at
-    a time, so its turn is kept to the four writes that must succeed or fail together.
+    Everything that only reads (validation, the point lookup, who the case lands with) happens
+    before the write transaction: on SQLite one writer holds the database at a time, so its turn
+    is kept to the four writes that must succeed or fail together. A replay is found by the
+    unique index on the key, when the insert fails: retries are rare, and a read of the key
+    before every report would cost every report a query. A replay that no longer validates (a
+    category retired since) still answers its first case.
     """
     now = now or timezone.now()
     scoped_key = (
@@ -154,10 +158,13 @@ def case_report(
         else ""
     )
     digest = digest_of(report)
-    earlier = _replayed(scoped_key, digest)
-    if earlier is not None:
+    try:
+        category, micro, household, phone = _checked(report)
+    except InvalidInput:
+        earlier = _replayed(scoped_key, digest)
+        if earlier is None:
+            raise
         return earlier, False
-    category, micro, household, phone = _checked(report)
     track = category.default_track
     safety = category.safety_critical
     accept_due = clock.due(now, category.accept_minutes, working_hours=not safety)
@@ -218,8 +225,8 @@ def case_report(
                 subject=("case", case.pk),
             )
     except IntegrityError:
-        # the same key raced in from a parallel retry (unique idempotency_key); answer as for a
-        # replay, or refuse a different body as the check above would have
+        # the key was used before, or raced in from a parallel retry (unique idempotency_key):
+        # answer the first case, or refuse a different body
         earlier = _replayed(scoped_key, digest)
         if earlier is None:
             raise
@@ -234,17 +241,19 @@ def _replayed(scoped_key: str, digest: str) -> Case | None:
     # the exclude repeats the partial unique index's condition: without it neither SQLite nor a
     # generic PostgreSQL plan may use that index, and every report would scan all cases
     same_key = Case.objects.filter(idempotency_key=scoped_key).exclude(idempotency_key="")
-    found = same_key.values_list("pk", "request_digest").first()
-    if found is None:
+    # one row at most (the unique index): no ordering to compile or sort by
+    rows = list(same_key.order_by().values_list("pk", "request_digest")[:1])
+    if not rows:
         return None
-    if found[1] != digest:
+    pk, earlier_digest = rows[0]
+    if earlier_digest != digest:
         raise IdempotencyMismatch(
             Problem(
                 _("This Idempotency-Key was used with a different request."),
                 field="Idempotency-Key",
             )
         )
-    return Case.objects.get(pk=found[0])
+    return Case.objects.get(pk=pk)
 
 
 def _checked(report: CaseReport) -> tuple[Category, Grid, Household | None, str]:
@@ -275,24 +284,19 @@ def _checked(report: CaseReport) -> tuple[Category, Grid, Household | None, str]
     return category, micro, household, phone
 
 
+# who a new case lands with: the micro-grid's workers and the handling grid's head and worker
+LANDING_DUTIES = [Duty.MICRO_WORKER, Duty.GRID_HEAD, Duty.GRID_WORKER]
+
+
 def _responsible(micro: Grid, handling: Grid) -> list[dict[str, Any]]:
-    """Who holds the duties a new case lands with now: the micro-grid's workers and the handling
-    grid's head and worker. Written into the report's event, so the trace keeps naming them
-    after the duty has passed to someone else."""
-    rows = (
-        Responsibility.objects.current()
-        .filter(grid__in=[micro, handling], duty__in=LANDING_DUTIES)
-        .order_by("sort", "id")
-        .values_list("person_id", "person__display_name", "person__username", "duty")
+    """Who holds the duties a new case lands with now. Written into the report's event, so the
+    trace keeps naming them after the duty has passed to someone else."""
+    holders = responsible_people(
+        grid_ids=(micro.pk, handling.pk), duties=tuple(d.value for d in LANDING_DUTIES)
     )
-    found = [
-        {"person": pk, "name": name or username, "duty": duty} for pk, name, username, duty in rows
-    ]
+    found = [{"person": h.person, "name": h.name, "duty": h.duty} for h in holders]
     # the micro-grid's own workers first, as the trace reads
     return sorted(found, key=lambda r: LANDING_DUTIES.index(r["duty"]))
-
-
-LANDING_DUTIES = [Duty.MICRO_WORKER, Duty.GRID_HEAD, Duty.GRID_WORKER]
 
 
 def _grid_people(micro: Grid, handling: Grid) -> list[int]:

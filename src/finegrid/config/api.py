@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.api import router as auth_router
 from finegrid.cases.api import router as cases_router
-from finegrid.core.errors import FinegridError, InvalidInput, Problem, bilingual
+from finegrid.core.errors import FinegridError, InvalidInput, NotFound, Problem, bilingual
+from finegrid.core.services import write_probe_create
 from finegrid.grids.api import responsibility_router
 from finegrid.grids.api import router as grids_router
 from finegrid.notifications.api import router as notifications_router
@@ -79,6 +82,32 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.get("/ping", auth=None, summary="Liveness: a bare JSON answer (the benchmarks' baseline)")
 def ping(request: HttpRequest) -> dict[str, bool]:
     return {"ok": True}
+
+
+class ProbeIn(Schema):
+    note: str = Field(..., min_length=1, max_length=200)
+
+
+class ProbeOut(Schema):
+    id: int
+
+
+@api.post(
+    "/diagnostics/write",
+    response={201: ProbeOut},
+    auth=API_AUTH,
+    summary="Diagnostic: one durable write (the case-creation benchmark's baseline)",
+    description=(
+        "Off unless the server runs with FINEGRID_DIAGNOSTICS=1 (then 404). Authenticates as "
+        "the case API does, validates a small JSON body and inserts one row in one durable "
+        "transaction: the least any confirmed write costs on this server."
+    ),
+)
+def diagnostics_write(request: HttpRequest, payload: ProbeIn) -> tuple[int, dict[str, int]]:
+    if not settings.DIAGNOSTICS:
+        raise NotFound(_("The diagnostic endpoints are switched off (FINEGRID_DIAGNOSTICS)."))
+    probe = write_probe_create(user=request.user, note=payload.note)
+    return 201, {"id": probe.pk}
 
 
 api.add_router("/auth", auth_router)

@@ -40,6 +40,8 @@ TILE_CRS = os.environ.get("FINEGRID_TILE_CRS", "").strip().lower() or (
 # How often an open page asks for the inbox badge's count (docs/architecture.md, Notifications).
 INBOX_POLL_SECONDS = int(os.environ.get("FINEGRID_INBOX_POLL_SECONDS", "20"))
 DEMO_PASSWORD = os.environ.get("FINEGRID_DEMO_PASSWORD", "finegrid-demo")
+# POST /api/v1/diagnostics/write (the benchmarks' baseline) answers 404 unless this is on.
+DIAGNOSTICS = _flag("FINEGRID_DIAGNOSTICS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

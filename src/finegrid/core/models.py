@@ -58,3 +58,37 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("audit events are never deleted")
+
+
+class WriteProbe(BaseModel):
+    """A row written by the diagnostic endpoint POST /api/v1/diagnostics/write: the smallest
+    durable write an authenticated request can make, which bench/case_api.py sets case creation
+    against (docs/decisions/0004-serving-writes.md). Nothing reads these rows."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    note = models.CharField(_("note"), max_length=200)
+
+    class Meta:
+        verbose_name = _("write probe")
+        verbose_name_plural = _("write probes")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id}"
+
+
+class CacheGeneration(models.Model):
+    """A counter per kind of cached data, bumped in the same transaction as any change to that
+    data: every process's cache of it (core/generations.py) sees the new value within a second
+    and starts afresh."""
+
+    name = models.CharField(primary_key=True, max_length=40)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cache generation")
+        verbose_name_plural = _("cache generations")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}"

@@ -32,7 +32,7 @@ from finegrid.grids.models import (
     Responsibility,
     Unit,
 )
-from finegrid.grids.services import GridSpec, grids_bulk_create
+from finegrid.grids.services import GridSpec, forget_responsibles, grids_bulk_create
 
 # 大丰街道, 新都区, 成都: roughly where its centre lies.
 DAFENG = (30.790, 104.083)
@@ -494,6 +494,8 @@ def seed(*, scale_name: str, seed_value: int = 1, password: str) -> dict[str, in
         from finegrid.demo.cases import make_cases
 
         counts.update(make_cases(count=scale.cases, seed_value=seed_value))
+        # the duties above were written in bulk, past the services that tell the caches
+        forget_responsibles()
     return counts
 
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from finegrid.accounts.jurisdiction import scope_for
 from finegrid.grids.models import Building, Estate, Grid, GridBoundary, Household, Responsibility
+from finegrid.grids.services import forget_grids
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -19,14 +20,37 @@ class ScopedAdmin(admin.ModelAdmin):
         return scope_for(request.user).filter(super().get_queryset(request), self.path_field)
 
 
+class ForgettingAdmin(ScopedAdmin):
+    """Edits here bypass the services, so they tell the per-process caches themselves (in the
+    admin's transaction, like the services)."""
+
+    def forget(self) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        self.forget()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        self.forget()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        self.forget()
+
+
 @admin.register(Grid)
-class GridAdmin(ScopedAdmin):
+class GridAdmin(ForgettingAdmin):
     path_field = "path"
     list_display = ["code", "name", "level", "kind", "boundary_version"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name"]
     readonly_fields = ["path", "boundary", "boundary_version", "area_m2"]
     raw_id_fields = ["parent"]
+
+    def forget(self) -> None:
+        forget_grids()
 
 
 @admin.register(GridBoundary)

@@ -17,6 +17,7 @@ from shapely.geometry import shape
 
 from finegrid.accounts.jurisdiction import Scope, scope_for
 from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.generations import GenerationCache, own_copy
 from finegrid.core.paths import under
 from finegrid.grids import geo
 from finegrid.grids.models import (
@@ -64,6 +65,55 @@ def locate(*, lat: float, lng: float) -> LocateHit | None:
     if pos is None:
         return None
     return LocateHit(int(index.ids[pos]), index.codes[pos], index.paths[pos])
+
+
+# Bumped by grids.services.forget_grids (every change of the tree goes through it) and by
+# forget_responsibles (every change of who answers for what).
+GRIDS = "grids"
+RESPONSIBILITIES = "responsibilities"
+_grid_rows: GenerationCache[Grid | None] = GenerationCache(GRIDS)
+_responsibles: GenerationCache[tuple[Holder, ...]] = GenerationCache(RESPONSIBILITIES)
+
+
+def grid_with_parent(pk: int) -> Grid | None:
+    """One grid and its parent, without their boundaries, read once per process until the tree
+    changes: a report needs the grid its point fell in and the one above. Each caller gets its own
+    copies (callers may set attributes on them)."""
+
+    def load() -> Grid | None:
+        qs = Grid.objects.select_related("parent").defer("boundary", "parent__boundary")
+        return qs.filter(pk=pk).first()
+
+    found = _grid_rows.get(pk, load)
+    if found is None:
+        return None
+    grid = own_copy(found)
+    grid.parent = own_copy(found.parent) if found.parent is not None else None
+    return grid
+
+
+@dataclass(frozen=True)
+class Holder:
+    person: int
+    name: str
+    duty: str
+
+
+def responsible_people(*, grid_ids: tuple[int, ...], duties: tuple[str, ...]) -> list[Holder]:
+    """The current holders of one of ``duties`` over one of these grids, in duty-list order: who
+    a new case notifies and whom its trace names. Read once per process until responsibilities
+    change (every assign, end and replace bumps the generation in its own transaction)."""
+
+    def load() -> tuple[Holder, ...]:
+        rows = (
+            Responsibility.objects.current()
+            .filter(grid_id__in=grid_ids, duty__in=duties)
+            .order_by("sort", "id")
+            .values_list("person_id", "person__display_name", "person__username", "duty")
+        )
+        return tuple(Holder(pk, name or username, duty) for pk, name, username, duty in rows)
+
+    return list(_responsibles.get((grid_ids, duties), load))
 
 
 def locate_many(*, lats: Any, lngs: Any) -> list[str | None]:

@@ -19,6 +19,7 @@ from finegrid.accounts.models import Role, User
 from finegrid.accounts.services import role_grant, role_revoke
 from finegrid.core.audit import audit_record
 from finegrid.core.errors import InvalidInput, Problem
+from finegrid.core.generations import generation_bump
 from finegrid.core.models import AuditAction
 from finegrid.grids import geo
 from finegrid.grids.models import (
@@ -44,8 +45,27 @@ from finegrid.grids.models import (
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
 
 
+def forget_grids() -> None:
+    """Tell every process that grid rows changed (same transaction as the change): reports read
+    grids through a per-process cache (grids.selectors.grid_with_parent)."""
+    from finegrid.grids.selectors import GRIDS
+
+    generation_bump(GRIDS)
+
+
+def forget_responsibles() -> None:
+    """Tell every process that responsibilities changed. Call it in the same transaction as any
+    change of who answers for what (assign, end, replace, an admin edit): who a new case notifies
+    is read through a per-process cache (grids.selectors.responsible_people)."""
+    from finegrid.grids.selectors import RESPONSIBILITIES
+
+    generation_bump(RESPONSIBILITIES)
+
+
 def bump_geo_generation() -> None:
-    """Tell every process's point index that boundaries changed (same transaction as the change)."""
+    """Tell every process's point index that boundaries changed (same transaction as the change),
+    and its grid cache that the tree did."""
+    forget_grids()
     updated = GeoIndexState.objects.filter(pk=1).update(generation=F("generation") + 1)
     if not updated:
         GeoIndexState.objects.create(pk=1, generation=1)
@@ -560,6 +580,7 @@ def responsibility_assign(
     )
     if grid is not None and duty in DUTY_ROLES:
         role_grant(user=person, role=DUTY_ROLES[duty], grid=grid)
+    forget_responsibles()
     audit_record(
         actor=actor, action=AuditAction.CREATE, target=r, fields=["person", "duty"], request=request
     )
@@ -573,6 +594,7 @@ def _user(actor: Any) -> User | None:
 def _close(r: Responsibility, *, actor: Any, reason: str, at: dt.datetime) -> None:
     r.ended_at, r.end_reason, r.ended_by = at, reason, _user(actor)
     r.save(update_fields=["ended_at", "end_reason", "ended_by", "updated_at"])
+    forget_responsibles()
     role = DUTY_ROLES.get(r.duty)
     if r.grid_id is None or role is None:
         return
