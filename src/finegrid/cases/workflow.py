@@ -51,6 +51,10 @@ ACTION_LABELS = {
     "colour": _("Warning colour changed"),
 }
 
+# Steps a reporter sees (the public follow-up page, a resident's own reports); internal ones
+# (colour changes, who supervises) stay inside.
+PUBLIC_ACTIONS = frozenset(set(ACTION_LABELS) - {"colour", "supervise"})
+
 
 def allowed(action: str, status: str) -> bool:
     sources, _to = TRANSITIONS[action]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ from finegrid.core.errors import NotFound
 from finegrid.core.paths import under
 from finegrid.grids import geo
 from finegrid.grids.models import (
+    Building,
+    Estate,
     GeoIndexState,
     Grid,
     Household,
@@ -60,6 +63,54 @@ def locate(*, lat: float, lng: float) -> LocateHit | None:
     if pos is None:
         return None
     return LocateHit(int(index.ids[pos]), index.codes[pos], index.paths[pos])
+
+
+@dataclass(frozen=True)
+class NearPlace:
+    kind: str  # "building", "household" or "estate"
+    name: str
+    address: str
+    distance_m: float
+
+
+def _metres(lat: float, lng: float, lat2: float, lng2: float) -> float:
+    dy = (lat2 - lat) * geo.METRES_PER_DEGREE
+    dx = (lng2 - lng) * geo.METRES_PER_DEGREE * math.cos(math.radians(lat))
+    return math.hypot(dx, dy)
+
+
+def nearest_place(
+    *, user: Any, micro_id: int, micro_path: str, lat: float, lng: float, within_m: float = 500
+) -> NearPlace | None:
+    """The named place of the micro-grid nearest to a point, to tell a reporter where the point
+    is: a building (its name is on the street for anyone to read), else a household outside any
+    building for whoever may see the micro-grid (a dwelling's address is the registry's), else
+    the estate. None when nothing lies within ``within_m``."""
+    found: list[NearPlace] = []
+    buildings = (
+        Building.objects.filter(micro_grid_id=micro_id, lat__isnull=False, lng__isnull=False)
+        .select_related("estate")
+        .only("name", "lat", "lng", "estate__address")
+    )
+    for b in buildings:
+        address = f"{b.estate.address} {b.name}" if b.estate and b.estate.address else b.name
+        found.append(NearPlace("building", b.name, address, _metres(lat, lng, b.lat, b.lng)))  # type: ignore[arg-type]
+    if not found and scope_for(user).covers(micro_path):
+        homes = Household.objects.filter(
+            micro_grid_id=micro_id, building__isnull=True, lat__isnull=False, lng__isnull=False
+        ).only("address", "lat", "lng")
+        for h in homes:
+            found.append(
+                NearPlace("household", h.address, h.address, _metres(lat, lng, h.lat, h.lng))
+            )  # type: ignore[arg-type]
+    if not found:
+        for e in Estate.objects.filter(
+            micro_grid_id=micro_id, lat__isnull=False, lng__isnull=False
+        ):
+            address = e.address or e.name
+            found.append(NearPlace("estate", e.name, address, _metres(lat, lng, e.lat, e.lng)))  # type: ignore[arg-type]
+    best = min(found, key=lambda p: p.distance_m, default=None)
+    return best if best is not None and best.distance_m <= within_m else None
 
 
 def locate_many(*, lats: Any, lngs: Any) -> list[str | None]:
