@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("finegrid.accounts.urls")),
     path("registry/", include("finegrid.registry.urls")),
     path("cases/", include("finegrid.cases.urls")),
+    path("home/", include("finegrid.residents.urls")),
     path("track/", include((track_patterns, "track"))),
     path("open311/v2/", include("finegrid.open311.urls")),
     path("", include("finegrid.grids.urls")),
