@@ -14,7 +14,7 @@
   const POINT = { radius: 9, color: "#fff", weight: 3, fillColor: RED, fillOpacity: 1, className: "fg-place-point" };
 
   function baseMap(el, cfg, options = {}) {
-    const map = L.map(el, { maxZoom: 19, attributionControl: Boolean(cfg.tile_url), ...options });
+    const map = L.map(el, { maxZoom: 19, zoomSnap: 0.25, attributionControl: Boolean(cfg.tile_url), ...options });
     if (cfg.tile_url) L.tileLayer(cfg.tile_url, { maxZoom: 19 }).addTo(map);
     return map;
   }
@@ -39,10 +39,11 @@
     const answer = document.getElementById("place-answer");
 
     const map = baseMap(mapEl, cfg);
-    const outline = L.geoJSON(cfg.outline, { style: OUTLINE }).addTo(map);
+    const outline = L.geoJSON(cfg.outline, { style: OUTLINE });
     if (outline.getBounds().isValid()) map.fitBounds(outline.getBounds(), { padding: [8, 8] });
     else if (cfg.start) map.setView(cfg.start, 17);
     else map.setView([30.66, 104.06], 12);
+    outline.addTo(map); // after the view (see caseMap)
 
     let point = null;
     let filled = ""; // the address this script wrote, replaced freely by the next answer
@@ -142,12 +143,15 @@
     if (!el || el.dataset.ready) return;
     const cfg = JSON.parse(document.getElementById("case-map-config").textContent);
     const map = baseMap(el, cfg, { scrollWheelZoom: false });
-    const outline = L.geoJSON(cfg.outline, { style: OUTLINE }).addTo(map);
+    // the view first: layers added to a map without one are drawn before their renderer knows
+    // its bounds, and Leaflet fails on clipping them
+    const outline = L.geoJSON(cfg.outline, { style: OUTLINE });
     const here = L.latLng(cfg.point[0], cfg.point[1]);
-    L.circleMarker(here, POINT).addTo(map);
-    const bounds = outline.getBounds().isValid() ? outline.getBounds().extend(here) : null;
-    if (bounds) map.fitBounds(bounds, { padding: [12, 12] });
+    const bounds = outline.getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds.extend(here), { padding: [12, 12] });
     else map.setView(here, 17);
+    outline.addTo(map);
+    L.circleMarker(here, POINT).addTo(map);
     el.dataset.ready = "true";
   }
 
