@@ -173,9 +173,15 @@ def _default_source(user: Any) -> str:
 
 def _picker(user: Any) -> dict[str, Any]:
     roots = grid_selectors.scope_roots(user=user)
-    first = next((g for g in roots if g.center_lat is not None), None)
-    start = (first.center_lat, first.center_lng) if first is not None else None
-    return picker_config(outline=roots, start=start)  # type: ignore[arg-type]
+    start = next(
+        (
+            (g.center_lat, g.center_lng)
+            for g in roots
+            if g.center_lat is not None and g.center_lng is not None
+        ),
+        None,
+    )
+    return picker_config(outline=roots, start=start)
 
 
 def _elsewhere(user: Any, case: Case) -> str | None:

@@ -79,6 +79,34 @@ def _metres(lat: float, lng: float, lat2: float, lng2: float) -> float:
     return math.hypot(dx, dy)
 
 
+def _places_of(user: Any, micro_id: int, micro_path: str) -> list[tuple[str, str, str, Any, Any]]:
+    """(kind, name, address, lat, lng) of the micro-grid's places, of the first kind it has."""
+    placed = {"micro_grid_id": micro_id, "lat__isnull": False, "lng__isnull": False}
+    buildings = Building.objects.filter(**placed).select_related("estate")
+    rows = [
+        (
+            "building",
+            b.name,
+            f"{b.estate.address} {b.name}" if b.estate and b.estate.address else b.name,
+            b.lat,
+            b.lng,
+        )
+        for b in buildings.only("name", "lat", "lng", "estate__address")
+    ]
+    if not rows and scope_for(user).covers(micro_path):
+        homes = Household.objects.filter(**placed, building__isnull=True)
+        rows = [
+            ("household", h.address, h.address, h.lat, h.lng)
+            for h in homes.only("address", "lat", "lng")
+        ]
+    if not rows:
+        rows = [
+            ("estate", e.name, e.address or e.name, e.lat, e.lng)
+            for e in Estate.objects.filter(**placed)
+        ]
+    return rows
+
+
 def nearest_place(
     *, user: Any, micro_id: int, micro_path: str, lat: float, lng: float, within_m: float = 500
 ) -> NearPlace | None:
@@ -86,29 +114,10 @@ def nearest_place(
     is: a building (its name is on the street for anyone to read), else a household outside any
     building for whoever may see the micro-grid (a dwelling's address is the registry's), else
     the estate. None when nothing lies within ``within_m``."""
-    found: list[NearPlace] = []
-    buildings = (
-        Building.objects.filter(micro_grid_id=micro_id, lat__isnull=False, lng__isnull=False)
-        .select_related("estate")
-        .only("name", "lat", "lng", "estate__address")
-    )
-    for b in buildings:
-        address = f"{b.estate.address} {b.name}" if b.estate and b.estate.address else b.name
-        found.append(NearPlace("building", b.name, address, _metres(lat, lng, b.lat, b.lng)))  # type: ignore[arg-type]
-    if not found and scope_for(user).covers(micro_path):
-        homes = Household.objects.filter(
-            micro_grid_id=micro_id, building__isnull=True, lat__isnull=False, lng__isnull=False
-        ).only("address", "lat", "lng")
-        for h in homes:
-            found.append(
-                NearPlace("household", h.address, h.address, _metres(lat, lng, h.lat, h.lng))
-            )  # type: ignore[arg-type]
-    if not found:
-        for e in Estate.objects.filter(
-            micro_grid_id=micro_id, lat__isnull=False, lng__isnull=False
-        ):
-            address = e.address or e.name
-            found.append(NearPlace("estate", e.name, address, _metres(lat, lng, e.lat, e.lng)))  # type: ignore[arg-type]
+    found = [
+        NearPlace(kind, name, address, _metres(lat, lng, y, x))
+        for kind, name, address, y, x in _places_of(user, micro_id, micro_path)
+    ]
     best = min(found, key=lambda p: p.distance_m, default=None)
     return best if best is not None and best.distance_m <= within_m else None
 

@@ -34,9 +34,9 @@ def _picker(home: Home) -> dict[str, Any]:
     """The map starts at the resident's home (or their micro-grid) and outlines the micro-grid."""
     grid, household = home.micro_grid, home.household
     start = None
-    if household is not None and household.lat is not None:
+    if household is not None and household.lat is not None and household.lng is not None:
         start = (household.lat, household.lng)
-    elif grid is not None and grid.center_lat is not None:
+    elif grid is not None and grid.center_lat is not None and grid.center_lng is not None:
         start = (grid.center_lat, grid.center_lng)
     return picker_config(outline=[grid] if grid is not None else [], start=start)
 
