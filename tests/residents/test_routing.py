@@ -72,3 +72,24 @@ def test_a_worker_who_is_also_a_resident_keeps_the_staff_screens(net: Net, worke
     RoleAssignment.objects.create(user=worker, role=Role.RESIDENT, grid=net.m1)
     assert client_for(worker).get("/map/").status_code == 200
     assert client_for(worker).get("/cases/mine/").status_code == 200
+
+
+def test_a_refusal_anywhere_sends_a_resident_home_and_staff_see_it(
+    net: Net, resident: User, dept: User
+) -> None:
+    # a page outside the staff areas that refuses (a later capability, say) still never shows a
+    # resident a bare 403; staff keep the refusal, which the error page explains
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from finegrid.residents.middleware import ResidentHomeMiddleware
+
+    middleware = ResidentHomeMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+    for user, home in ((resident, True), (dept, False)):
+        request = RequestFactory().get("/somewhere/")
+        request.user = user
+        request.session = {}  # type: ignore[assignment]
+        request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+        response = middleware.process_exception(request, PermissionDenied("no"))
+        assert (response is not None and sent_home(response)) is home
