@@ -70,8 +70,13 @@ def test_a_worker_who_is_also_a_resident_keeps_the_staff_screens(net: Net, worke
     from finegrid.accounts.models import Role, RoleAssignment
 
     RoleAssignment.objects.create(user=worker, role=Role.RESIDENT, grid=net.m1)
-    assert client_for(worker).get("/map/").status_code == 200
+    page = client_for(worker).get("/map/")
+    assert page.status_code == 200
     assert client_for(worker).get("/cases/mine/").status_code == 200
+    menu = page.content.decode()
+    menu = menu[menu.index('id="fg-nav-menu"') : menu.index("</nav>")]
+    assert 'href="/map/"' in menu and 'href="/home/"' in menu  # their home is a click away
+    assert client_for(worker).get("/home/").status_code == 200
 
 
 def test_a_refusal_anywhere_sends_a_resident_home_and_staff_see_it(

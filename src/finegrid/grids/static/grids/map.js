@@ -279,11 +279,7 @@
     }
   }
 
-  window.addEventListener("popstate", () => {
-    restore(urlGrid()).finally(() => {
-      mapEl.dataset.restored = urlGrid() || "";
-    });
-  });
+  window.addEventListener("popstate", () => restore(urlGrid()));
 
   function moveSideways(props, bounds) {
     const view = stack[stack.length - 1];
