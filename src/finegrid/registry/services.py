@@ -422,7 +422,10 @@ def person_link_account(
     from finegrid.accounts.models import Role, RoleAssignment
 
     access_registry_write(actor, person.grid_path)
-    person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    # only the person's row is locked: PostgreSQL locks no row on the nullable side of a join
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("household").get(pk=person.pk)
+    )
     if person.household is None:
         raise InvalidInput(Problem(_("The person lives in no household."), field="household_id"))
     taken = Person.objects.filter(user=user).exclude(pk=person.pk).first()
