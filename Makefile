@@ -25,10 +25,11 @@ demo: $(VENV)/.installed
 # Debian packages the checks need: Chromium for the browser tests (never a downloaded browser
 # build) and gettext's xgettext for extracting messages.
 system:
-	@command -v chromium >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium, chromium-driver and gettext"; \
+	@command -v chromium >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 \
+	  && fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  echo "installing Debian chromium, chromium-driver, gettext and the CJK fonts"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium chromium-driver gettext >/dev/null; }
+	    chromium chromium-driver gettext fonts-noto-cjk >/dev/null; }
 
 lint: $(VENV)/.installed-dev system
 	$(BIN)/ruff check .

@@ -196,3 +196,8 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def sent_home(response: Any) -> bool:
+    """A resident asking for a staff page is sent to their home, never shown a bare 403."""
+    return bool(response.status_code == 302 and response["Location"] == "/home/")

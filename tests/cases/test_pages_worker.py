@@ -137,10 +137,12 @@ def test_the_quick_report_needs_only_a_category_and_the_location(net: Net, worke
     assert case.description  # the category names what was seen
 
 
-def test_a_resident_reporter_is_sent_to_the_public_follow_page(net: Net, resident: User) -> None:
-    response = client_for(resident).post("/cases/new/", _form(source="resident"))
-    case = Case.objects.get()
-    assert response["Location"] == f"/track/{case.follow_code}/"
+def test_a_resident_is_sent_from_the_staff_form_to_their_own(net: Net, resident: User) -> None:
+    # the staff form names a source and whom the report is for; a resident's own form does not
+    response = client_for(resident).post("/cases/new/", _form(source="hotline"))
+    assert response.status_code == 302
+    assert response["Location"] == "/home/report/"
+    assert not Case.objects.exists()
 
 
 def test_pages_need_a_login(net: Net) -> None:

@@ -83,3 +83,13 @@ def user_roles(user: Any) -> set[str]:
 
 
 STAFF_ROLES = frozenset(JURISDICTION_ROLES - {Role.AUDITOR})
+
+
+def is_resident(user: Any) -> bool:
+    """A resident and nothing more: such a user has a home page instead of the staff screens.
+    Someone who is both a resident and a worker keeps the staff screens (their home is linked
+    from them), because their duties are what they come to do."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_superuser", False):
+        return False
+    roles = user_roles(user)
+    return Role.RESIDENT in roles and not roles & JURISDICTION_ROLES

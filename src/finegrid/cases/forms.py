@@ -110,6 +110,21 @@ class ReportForm(forms.Form):
         return data
 
 
+class ResidentReportForm(ReportForm):
+    """A resident's report: what, where (a point on the map or their own home) and photos. The
+    fields staff fill in for others (source, urgency, on whose behalf) are not there: the server
+    sets them (the source is "resident", the reporter is the login)."""
+
+    STAFF_FIELDS = ("source", "urgency", "reporter_name", "reporter_phone")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.STAFF_FIELDS:
+            del self.fields[name]
+        if "household" in self.fields:
+            self.fields["household"].label = _("Or: at my home")
+
+
 class AcceptForm(forms.Form):
     track = forms.ChoiceField(label=_("Track"), choices=Track.choices)
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)

@@ -18,7 +18,8 @@ import json
 import re
 import secrets
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.core.errors import InvalidInput, Problem
 
 MAX_BYTES = 8 * 1024 * 1024
+MAX_PHOTOS = 9  # per page form
 # 40 megapixels: more than any phone camera, far less than a bomb that decodes to gigabytes.
 MAX_PIXELS = 40_000_000
 # Stored photos are scaled to fit a phone screen's zoom; the original resolution is not needed.
@@ -167,3 +169,20 @@ def photo_refs(ids: list[str], *, field: str = "photos") -> list[dict[str, Any]]
     if problems:
         raise InvalidInput(problems)
     return refs
+
+
+@contextmanager
+def stored_photos(request: Any) -> Iterator[list[dict[str, Any]]]:
+    """Keep the photos uploaded with a page form for the write done in the block, and give their
+    references. If the block is left by an exception (the write was refused, or a later photo
+    of the request was), the files stored here are removed again: a refused request leaves no
+    photo behind that no case or event refers to."""
+    refs: list[dict[str, Any]] = []
+    try:
+        for upload in request.FILES.getlist("photos")[:MAX_PHOTOS]:
+            photo = photo_store(upload=upload, size=upload.size or 0, uploader_id=request.user.pk)
+            refs.append(photo.ref())
+        yield refs
+    except BaseException:
+        photos_discard(photo_ids=[ref["id"] for ref in refs])
+        raise

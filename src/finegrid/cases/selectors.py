@@ -26,7 +26,9 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.accounts.jurisdiction import scope_for
 from finegrid.cases.models import OPEN_STATUSES, Case, CaseEvent, Colour, Status
 from finegrid.cases.permissions import CASE_READERS
+from finegrid.cases.workflow import PUBLIC_ACTIONS
 from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.text import natural_key
 from finegrid.grids.geo import METRES_PER_DEGREE
 from finegrid.grids.selectors import under_grid
 
@@ -130,6 +132,26 @@ def case_by_follow_code(*, code: str) -> Case:
     if case is None:
         raise NotFound(_("No case with this follow-up code."), field="code")
     return case
+
+
+def cases_reported_by(*, user: Any, limit: int = 50) -> list[Case]:
+    """The user's own reports, newest first, each with its public steps in ``case.steps``
+    (oldest first): a resident's "my reports". Ownership, not jurisdiction, is the scope here,
+    so a resident sees exactly the cases they reported. Two queries whatever the count."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cases = list(
+        Case.objects.filter(reporter=user)
+        .select_related("category", "micro_grid")
+        .order_by("-reported_at", "-id")[:limit]
+    )
+    steps: dict[int, list[CaseEvent]] = {c.pk: [] for c in cases}
+    events = CaseEvent.objects.filter(case__in=list(steps), action__in=PUBLIC_ACTIONS)
+    for e in events.only("id", "case_id", "at", "action", "to_status").order_by("at", "id"):
+        steps[e.case_id].append(e)
+    for c in cases:
+        c.steps = steps[c.pk]  # type: ignore[attr-defined]
+    return cases
 
 
 def case_trace(case: Case) -> list[CaseEvent]:
@@ -267,9 +289,12 @@ def households_for_report(*, user: Any, limit: int = 300) -> list[Any]:
     few enough to list (a micro-grid has a few dozen)."""
     from finegrid.grids.models import Household
 
-    qs = scope_for(user).filter(Household.objects.all(), "grid_path").order_by("address", "id")
+    qs = scope_for(user).filter(Household.objects.all(), "grid_path").order_by("id")
     rows = list(qs.only("id", "address")[: limit + 1])
-    return rows if len(rows) <= limit else []
+    if len(rows) > limit:
+        return []
+    # in reading order: 1栋 before 15栋, 101号 before 1001号
+    return sorted(rows, key=lambda h: natural_key(h.address))
 
 
 def department_whistles(*, user: Any, case: Case | None = None, open_only: bool = True) -> Any:

@@ -9,8 +9,7 @@ missing one. An htmx request gets the partial, a normal request the full page th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -45,14 +44,21 @@ from finegrid.cases.models import (
     Track,
     WhistleStatus,
 )
-from finegrid.cases.permissions import CASE_READERS, access_case_act
-from finegrid.cases.photos import photo_store, photos_discard
-from finegrid.cases.workflow import ACTION_LABELS, IN_PLACE, TRANSITIONS, allowed, event_label
+from finegrid.cases.permissions import CASE_READERS, FIELD, access_case_act
+from finegrid.cases.photos import stored_photos
+from finegrid.cases.workflow import (
+    IN_PLACE,
+    PUBLIC_ACTIONS,
+    TRANSITIONS,
+    allowed,
+    event_label,
+)
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound
+from finegrid.grids import selectors as grid_selectors
 from finegrid.grids.models import Duty
+from finegrid.grids.views import picker_config
 
 PER_PAGE = 50
-MAX_PHOTOS = 9
 
 # The buttons of the case page, in the order a case meets them.
 BUTTONS = {
@@ -152,23 +158,6 @@ def _mask_name(name: str) -> str:
     return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
-@contextmanager
-def _stored_photos(request: HttpRequest) -> Iterator[list[dict[str, Any]]]:
-    """Keep the uploaded photos (checked and re-encoded by cases.photos) for the write done in
-    the block, and give their references. If the block is left by an exception (the write was
-    refused, or a later photo of the request was), the files stored here are removed again: a
-    refused request leaves no photo behind that no case or event refers to."""
-    refs: list[dict[str, Any]] = []
-    try:
-        for upload in request.FILES.getlist("photos")[:MAX_PHOTOS]:
-            photo = photo_store(upload=upload, size=upload.size or 0, uploader_id=request.user.pk)
-            refs.append(photo.ref())
-        yield refs
-    except BaseException:
-        photos_discard(photo_ids=[ref["id"] for ref in refs])
-        raise
-
-
 def _problem_text(exc: Exception) -> str:
     if isinstance(exc, InvalidInput):
         problem = exc.problems[0]
@@ -196,6 +185,31 @@ def _default_source(user: Any) -> str:
     return Source.MICRO_WORKER
 
 
+def _picker(user: Any) -> dict[str, Any]:
+    roots = grid_selectors.scope_roots(user=user)
+    start = next(
+        (
+            (g.center_lat, g.center_lng)
+            for g in roots
+            if g.center_lat is not None and g.center_lng is not None
+        ),
+        None,
+    )
+    return picker_config(outline=roots, start=start)
+
+
+def _elsewhere(user: Any, case: Case) -> str | None:
+    """When a field worker reports a place outside their own grids, the message that says where
+    the case went: they will not find it in their tasks."""
+    field_scope = scope_for(user, roles=FIELD)
+    if field_scope.empty or field_scope.covers(case.grid_path):
+        return None
+    return str(
+        _("This place lies outside your grids: the case went to %(micro)s, handled by %(grid)s.")
+        % {"micro": case.micro_grid.name, "grid": case.handling_grid.name}
+    )
+
+
 @cased
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
@@ -207,7 +221,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
             quick=quick,
             initial={"source": _default_source(request.user), "quick": quick},
         )
-        return render(request, "cases/new.html", {"form": form, "quick": quick})
+        context = {"form": form, "quick": quick, "picker": _picker(request.user)}
+        return render(request, "cases/new.html", context)
     form = f.ReportForm(request.POST, households=households, quick=quick)
     status = 422
     if form.is_valid():
@@ -225,7 +240,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             reporter_phone=d["reporter_phone"],
         )
         try:
-            with _stored_photos(request) as report.photos:  # removed again if refused
+            with stored_photos(request) as report.photos:  # removed again if refused
                 case, _created = services.case_report(
                     actor=request.user,  # type: ignore[arg-type]
                     report=report,
@@ -244,10 +259,14 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 _("Reported: case %(number)s, follow-up code %(code)s.")
                 % {"number": case.number, "code": case.follow_code},
             )
+            elsewhere = _elsewhere(request.user, case)
+            if elsewhere:
+                messages.warning(request, elsewhere)
             if scope_for(request.user, roles=CASE_READERS).covers(case.grid_path):
                 return redirect("cases:detail", pk=case.pk)
             return redirect("track:follow", code=case.follow_code)
-    return render(request, "cases/new.html", {"form": form, "quick": quick}, status=status)
+    context = {"form": form, "quick": quick, "picker": _picker(request.user)}
+    return render(request, "cases/new.html", context, status=status)
 
 
 # --- the case page --------------------------------------------------------------------------
@@ -370,6 +389,7 @@ def _case_context(
         "done": done,
         "stray_errors": stray,
         "satisfaction": dict(f.SATISFACTION_CHOICES).get(case.satisfaction, case.satisfaction),
+        "place": _case_place(case),
     }
 
 
@@ -395,6 +415,14 @@ def _trace_row(e: Any, statuses: dict[str, Any], duties: dict[str, Any]) -> dict
             for r in data.get("responsible", [])
         ],
     }
+
+
+def _case_place(case: Case) -> dict[str, Any] | None:
+    """The small map of the case page: the case's point inside its micro-grid."""
+    if case.lat is None or case.lng is None:
+        return None
+    config = picker_config(outline=[case.micro_grid], start=(case.lat, case.lng))
+    return {**config, "point": [case.lat, case.lng]}
 
 
 def _withdraw_buttons(
@@ -446,12 +474,12 @@ def _perform(action: str, request: HttpRequest, case: Case, form: forms.Form) ->
     elif action == "start":
         services.case_start(actor=user, case=case, note=d["note"])
     elif action == "progress":
-        with _stored_photos(request) as photos:
+        with stored_photos(request) as photos:
             services.case_progress(actor=user, case=case, note=d["note"], photos=photos)
     elif action == "return":
         services.case_return(actor=user, case=case, reason=d["reason"])
     elif action == "resolve":
-        with _stored_photos(request) as photos:
+        with stored_photos(request) as photos:
             services.case_resolve(actor=user, case=case, note=d["note"], photos=photos)
     elif action == "reject":
         services.case_reject(actor=user, case=case, reason=d["reason"])
@@ -469,7 +497,7 @@ def _perform(action: str, request: HttpRequest, case: Case, form: forms.Form) ->
         services.whistle_report_in(actor=user, case=case, department=department, note=d["note"])
     elif action == "dept_resolve":
         department = form.departments[d["department"]]  # type: ignore[attr-defined]
-        with _stored_photos(request) as photos:
+        with stored_photos(request) as photos:
             services.whistle_resolve(
                 actor=user, case=case, department=department, note=d["note"], photos=photos
             )
@@ -643,9 +671,6 @@ def department(request: HttpRequest) -> HttpResponse:
 
 
 # --- the reporter's public follow-up page ---------------------------------------------------
-
-# Steps a reporter sees on the public page; internal ones (colour changes) stay inside.
-PUBLIC_ACTIONS = set(ACTION_LABELS) - {"colour", "supervise"}
 
 
 @require_http_methods(["GET", "POST"])

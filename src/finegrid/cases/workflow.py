@@ -61,6 +61,10 @@ ACTION_LABELS = {
     "colour": _("Warning colour changed"),
 }
 
+# Steps a reporter sees (the public follow-up page, a resident's own reports); internal ones
+# (colour changes, who supervises) stay inside.
+PUBLIC_ACTIONS = frozenset(set(ACTION_LABELS) - {"colour", "supervise"})
+
 
 # 上报社区 / 上报街道: an escalation by hand, named by where it went
 CARRY_UP_LABELS = {

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "finegrid.registry",
     "finegrid.notifications",
     "finegrid.cases",
+    "finegrid.residents",
     "finegrid.open311",
     "finegrid.demo",
 ]
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "finegrid.residents.middleware.ResidentHomeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "finegrid.core.context_processors.site",
+                "finegrid.residents.context_processors.resident",
             ],
         },
     }
@@ -125,7 +128,7 @@ FINEGRID_HTTP_THREADS = int(os.environ.get("FINEGRID_HTTP_THREADS", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "grids:map"
+LOGIN_REDIRECT_URL = "grids:home"  # the map for staff, their home for residents
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [

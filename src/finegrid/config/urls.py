@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("finegrid.registry.urls")),
     path("cases/", include("finegrid.cases.urls")),
     path("notifications/", include("finegrid.notifications.urls")),
+    path("home/", include("finegrid.residents.urls")),
     path("track/", include((track_patterns, "track"))),
     path("open311/v2/", include("finegrid.open311.urls")),
     path("", include("finegrid.grids.urls")),

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from finegrid.accounts.models import User
+from finegrid.accounts.models import Role, User
 from finegrid.cases import services
 from finegrid.cases.models import Department
 from finegrid.grids.models import Duty, Grid, Kind, Level, Responsibility
@@ -62,6 +62,13 @@ def make_cases(*, count: int, seed_value: int, days: int = 60) -> dict[str, int]
         for code in set(WHISTLE_TO.values()):
             Department.objects.get(code=code).staff.add(dept)
     resident = User.objects.filter(username="resident").first()
+    home = (
+        Grid.objects.filter(assignments__user=resident, assignments__role=Role.RESIDENT)
+        .select_related("parent")
+        .first()
+        if resident is not None
+        else None
+    )
     departments = {d.code: d for d in Department.objects.all()}
     codes = list(TOPICS)
     weights = [TOPICS[c][0] for c in codes]
@@ -72,18 +79,24 @@ def make_cases(*, count: int, seed_value: int, days: int = 60) -> dict[str, int]
         age = dt.timedelta(hours=rng.random() ** 1.6 * days * 24)
         reported = now - age
         micro = rng.choice(micros)
+        category = rng.choices(codes, weights)[0]
+        roll = rng.random()
+        # residents' reports: a few by the demo login, around their home; the others passed on
+        # by the worker (a call, a word in the street)
+        resident_source = resident is not None and roll < 0.15
+        by_resident = resident_source and roll < 0.03 and home is not None
+        if by_resident:
+            micro = home  # type: ignore[assignment]
         if micro.pk not in staff_cache:
             staff_cache[micro.pk] = _staff(micro)
         worker, head = staff_cache[micro.pk]
         if worker is None or head is None:
             continue
-        category = rng.choices(codes, weights)[0]
-        by_resident = resident is not None and rng.random() < 0.15
         report = services.CaseReport(
             category=category,
             description=rng.choice(TOPICS[category][1]),
             source="resident"
-            if by_resident
+            if resident_source
             else rng.choice(["patrol", "micro_worker", "rider", "hotline"]),
             lat=micro.center_lat,
             lng=micro.center_lng,

@@ -476,6 +476,33 @@ def _people_and_places(plan: Plan, scale: Scale, seed: int, password: str) -> di
     return counts
 
 
+def _resident_home(micro_code: str) -> None:
+    """The demo login ``resident`` (胡民贵) is registered, as the head, in a household of the
+    first micro-grid (锦丰1-1微网格), so their home page shows that household and its worker."""
+    import datetime as dt
+
+    from finegrid.registry.models import Gender, Relation
+    from finegrid.registry.services import PersonData, person_create, person_link_account
+
+    user = User.objects.filter(username="resident").first()
+    admin = User.objects.filter(username="admin").first()
+    homes = Household.objects.filter(micro_grid__code=micro_code).order_by("id")
+    empty = homes.filter(members__isnull=True).first()
+    home = empty or homes.first()
+    if user is None or admin is None or home is None:
+        return
+    data = PersonData(
+        name=user.display_name,
+        phone=user.phone,
+        gender=Gender.MALE,
+        birth_date=dt.date(1968, 5, 12),
+        household_id=home.pk,
+        relation=Relation.HEAD if empty else Relation.OTHER,
+    )
+    person = person_create(actor=admin, data=data)
+    person_link_account(actor=admin, person=person, user=user)
+
+
 def seed(*, scale_name: str, seed_value: int = 1, password: str) -> dict[str, int]:
     """Generate and store a whole net. The database must hold no grids yet."""
     scale = SCALES[scale_name]
@@ -491,6 +518,8 @@ def seed(*, scale_name: str, seed_value: int = 1, password: str) -> dict[str, in
         from finegrid.demo.population import populate
 
         counts = populate(plan, scale, seed_value, counts)
+        first_grid = plan.grids_of[next(iter(plan.grids_of))][0]
+        _resident_home(plan.micros_of[first_grid][0])
         from finegrid.demo.cases import make_cases
 
         counts.update(make_cases(count=scale.cases, seed_value=seed_value))

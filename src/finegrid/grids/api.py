@@ -59,9 +59,17 @@ class GridPage(Schema):
     items: list[GridItem]
 
 
+class PlaceOut(Schema):
+    kind: str
+    name: str
+    address: str
+    distance_m: float
+
+
 class LocateOut(Schema):
     micro_grid: GridRef
     path: list[GridRef]
+    place: PlaceOut | None
 
 
 class ListFilters(Schema):
@@ -99,7 +107,12 @@ def grid_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, An
     return {"count": qs.count(), "items": [_item(g) for g in page]}
 
 
-@router.get("/locate", response=LocateOut, auth=None, summary="Which micro-grid holds a point")
+@router.get(
+    "/locate",
+    response=LocateOut,
+    auth=None,
+    summary="Which micro-grid holds a point, and the nearest named place in it",
+)
 def grid_locate(request: HttpRequest, lat: float, lng: float) -> dict[str, Any]:
     if not -90 <= lat <= 90:
         raise InvalidInput(Problem(_("lat must be between −90 and 90."), field="lat"))
@@ -110,7 +123,13 @@ def grid_locate(request: HttpRequest, lat: float, lng: float) -> dict[str, Any]:
         raise NotFound(_("The point lies outside every grid."), field="lat")
     path = selectors.grids_by_codes(selectors.path_codes(hit.path))
     refs = [{"code": g.code, "name": g.name, "level": g.level} for g in path]
-    return {"micro_grid": refs[-1], "path": refs}
+    near = selectors.nearest_place(
+        user=request.user, micro_id=hit.id, micro_path=hit.path, lat=lat, lng=lng
+    )
+    place = None
+    if near is not None:
+        place = {**near.__dict__, "distance_m": round(near.distance_m, 1)}
+    return {"micro_grid": refs[-1], "path": refs, "place": place}
 
 
 @router.get("/layer", summary="Grids of one level as GeoJSON, simplified for a zoom")

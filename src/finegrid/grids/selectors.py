@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -114,6 +115,63 @@ def responsible_people(*, grid_ids: tuple[int, ...], duties: tuple[str, ...]) ->
         return tuple(Holder(pk, name or username, duty) for pk, name, username, duty in rows)
 
     return list(_responsibles.get((grid_ids, duties), load))
+
+
+@dataclass(frozen=True)
+class NearPlace:
+    kind: str  # "building", "household" or "estate"
+    name: str
+    address: str
+    distance_m: float
+
+
+def _metres(lat: float, lng: float, lat2: float, lng2: float) -> float:
+    dy = (lat2 - lat) * geo.METRES_PER_DEGREE
+    dx = (lng2 - lng) * geo.METRES_PER_DEGREE * math.cos(math.radians(lat))
+    return math.hypot(dx, dy)
+
+
+def _places_of(user: Any, micro_id: int, micro_path: str) -> list[tuple[str, str, str, Any, Any]]:
+    """(kind, name, address, lat, lng) of the micro-grid's places, of the first kind it has."""
+    placed = {"micro_grid_id": micro_id, "lat__isnull": False, "lng__isnull": False}
+    buildings = Building.objects.filter(**placed).select_related("estate")
+    rows = [
+        (
+            "building",
+            b.name,
+            f"{b.estate.address} {b.name}" if b.estate and b.estate.address else b.name,
+            b.lat,
+            b.lng,
+        )
+        for b in buildings.only("name", "lat", "lng", "estate__address")
+    ]
+    if not rows and scope_for(user).covers(micro_path):
+        homes = Household.objects.filter(**placed, building__isnull=True)
+        rows = [
+            ("household", h.address, h.address, h.lat, h.lng)
+            for h in homes.only("address", "lat", "lng")
+        ]
+    if not rows:
+        rows = [
+            ("estate", e.name, e.address or e.name, e.lat, e.lng)
+            for e in Estate.objects.filter(**placed)
+        ]
+    return rows
+
+
+def nearest_place(
+    *, user: Any, micro_id: int, micro_path: str, lat: float, lng: float, within_m: float = 500
+) -> NearPlace | None:
+    """The named place of the micro-grid nearest to a point, to tell a reporter where the point
+    is: a building (its name is on the street for anyone to read), else a household outside any
+    building for whoever may see the micro-grid (a dwelling's address is the registry's), else
+    the estate. None when nothing lies within ``within_m``."""
+    found = [
+        NearPlace(kind, name, address, _metres(lat, lng, y, x))
+        for kind, name, address, y, x in _places_of(user, micro_id, micro_path)
+    ]
+    best = min(found, key=lambda p: p.distance_m, default=None)
+    return best if best is not None and best.distance_m <= within_m else None
 
 
 def locate_many(*, lats: Any, lngs: Any) -> list[str | None]:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from finegrid.accounts.jurisdiction import is_resident
 from finegrid.core.errors import NotFound
 from finegrid.grids import selectors
 from finegrid.grids.models import DedicatedType, Duty, Grid, Kind, Level, Responsibility
@@ -42,6 +43,14 @@ MAP_STRINGS = {
     "path": _("Grid path"),
 }
 
+# Every word cases/place.js shows.
+PICKER_STRINGS = {
+    "finding": _("Finding the place…"),
+    "outside": _("This point lies outside every grid: pick another."),
+    "failed": _("Could not look the place up. The point is kept; you may send it."),
+    "near": _("near %(place)s (about %(metres)s m)"),
+}
+
 # The public board's sections, in the order a notice lists them; duties not named here
 # fall into the last one.
 BOARD_GROUPS = [
@@ -70,6 +79,8 @@ def _board_groups(people: list[Responsibility]) -> list[dict[str, Any]]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    if is_resident(request.user):
+        return redirect("residents:home")
     return redirect("grids:map")
 
 
@@ -98,6 +109,29 @@ def grid_map(request: HttpRequest) -> HttpResponse:
     return render(
         request, "grids/map.html", {"roots": roots, "strings": MAP_STRINGS, "map_config": config}
     )
+
+
+def picker_config(*, outline: list[Grid], start: tuple[float, float] | None) -> dict[str, Any]:
+    """What the place picker of a report form (cases/place.js) needs: the grids to outline, where
+    to start, and the API. Tiles only when they are WGS-84: a point clicked on GCJ-02 tiles
+    would be stored some hundred metres off (the picker does not convert back)."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": g.code, "name": g.name},
+            "geometry": g.boundary,
+        }
+        for g in outline
+        if g.boundary
+    ]
+    wgs84 = (settings.TILE_CRS or "wgs84") == "wgs84"
+    return {
+        "api": reverse("api:api-root"),
+        "tile_url": settings.TILE_URL if wgs84 else "",
+        "start": list(start) if start else None,
+        "outline": {"type": "FeatureCollection", "features": features},
+        "strings": PICKER_STRINGS,
+    }
 
 
 def _public_grid(code: str) -> Grid:

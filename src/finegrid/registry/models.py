@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -105,6 +106,15 @@ class Person(BaseModel):
     # Path of the current (or, after moving away, the last) household's micro-grid: jurisdiction.
     grid_path = models.CharField(max_length=255, db_index=True, editable=False, blank=True)
     deceased_on = models.DateField(_("date of death"), null=True, blank=True)
+    # The login of a resident who is this person: their home page shows this person's household.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registry_person",
+        verbose_name=_("login account"),
+    )
 
     class Meta:
         verbose_name = _("person")

@@ -412,6 +412,38 @@ def person_unmask(
     return pii.decrypt(token)
 
 
+@transaction.atomic
+def person_link_account(
+    *, actor: Any, person: Person, user: Any, request: HttpRequest | None = None
+) -> Person:
+    """Make ``user`` the login of ``person``: a resident's home shows this person's household.
+    The user also holds the resident role on the household's micro-grid, which is what routes
+    them to that home."""
+    from finegrid.accounts.models import Role, RoleAssignment
+
+    access_registry_write(actor, person.grid_path)
+    # only the person's row is locked: PostgreSQL locks no row on the nullable side of a join
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("household").get(pk=person.pk)
+    )
+    if person.household is None:
+        raise InvalidInput(Problem(_("The person lives in no household."), field="household_id"))
+    taken = Person.objects.filter(user=user).exclude(pk=person.pk).first()
+    if taken is not None:
+        raise InvalidInput(
+            Problem(_("This login already belongs to another person."), field="user")
+        )
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    RoleAssignment.objects.get_or_create(
+        user=user, role=Role.RESIDENT, grid_id=person.household.micro_grid_id
+    )
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, target=person, fields=["user"], request=request
+    )
+    return person
+
+
 # --- care tags ------------------------------------------------------------------------------
 
 CARE_ATTRIBUTES: dict[str, set[str]] = {

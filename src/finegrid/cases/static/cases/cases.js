@@ -1,7 +1,8 @@
 // Case pages. The report form: a fresh idempotency key per page (a double submit or a retry
-// sends the same one, so it makes one case), "use my location" through navigator.geolocation,
-// and in quick mode the location is asked for at once. htmx: a refused action (409/422/403)
-// still swaps in, so its message shows beside the field.
+// sends the same one, so it makes one case), and the phone's position through
+// navigator.geolocation, asked for at once as a start and again by "use my location" (the map
+// of place.js follows the fields). htmx: a refused action (409/422/403) still swaps in, so its
+// message shows beside the field.
 (() => {
   const form = document.getElementById("report-form");
   if (form) {
@@ -10,26 +11,27 @@
     const status = document.getElementById("locate-status");
     const lat = form.querySelector("input[name=lat]");
     const lng = form.querySelector("input[name=lng]");
-    const locate = () => {
+    const locate = ({ auto = false } = {}) => {
       if (!navigator.geolocation) { status.textContent = status.dataset.fail; return; }
       status.textContent = status.dataset.busy;
       navigator.geolocation.getCurrentPosition(
         (pos) => {
+          // a point the user placed meanwhile wins over the start position
+          if (auto && form.dataset.placed === "1") { status.textContent = ""; return; }
           lat.value = pos.coords.latitude.toFixed(6);
           lng.value = pos.coords.longitude.toFixed(6);
+          lat.dispatchEvent(new Event("change", { bubbles: true })); // the map follows (place.js)
           status.textContent = status.dataset.ok;
           form.dataset.located = "1";
         },
         () => {
           status.textContent = status.dataset.fail;
-          const manual = form.querySelector(".fg-manual");
-          if (manual) manual.open = true;
         },
         { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 },
       );
     };
-    document.getElementById("use-location").addEventListener("click", locate);
-    if (form.dataset.quick === "1" && !lat.value) locate();
+    document.getElementById("use-location").addEventListener("click", () => locate());
+    if (!lat.value) locate({ auto: true });
     let sent = false;
     form.addEventListener("submit", (event) => {
       if (sent) { event.preventDefault(); return; }

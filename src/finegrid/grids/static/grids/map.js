@@ -3,6 +3,10 @@
 // A "view" shows the children of one grid (or, at the top, the user's own root grids). Views
 // stack up as the user drills; the previous view stays on the map, faded, as context, and its
 // polygons can be clicked to move sideways. Every word shown comes from #map-strings.
+//
+// The level drilled to is in the URL (/map/?grid=CODE, the grid whose children are drawn): each
+// move of the user pushes a history entry, so a link can be bookmarked or shared, and Back and
+// Forward (popstate) rebuild the level by replaying the drill from the top.
 "use strict";
 
 (() => {
@@ -219,8 +223,22 @@
 
   // --- navigation ----------------------------------------------------------------------------
 
+  // --- the level in the URL -----------------------------------------------------------------
+
+  function urlGrid() {
+    return new URLSearchParams(window.location.search).get("grid") || null;
+  }
+
+  function record(code, { replace = false } = {}) {
+    const url = new URL(window.location.href);
+    if (code) url.searchParams.set("grid", code);
+    else url.searchParams.delete("grid");
+    if (url.href === window.location.href) return;
+    history[replace ? "replaceState" : "pushState"]({ grid: code }, "", url);
+  }
+
   // Select a polygon and, if it has a level below, show that level inside it.
-  async function openGrid(props, bounds, { replace = false } = {}) {
+  async function openGrid(props, bounds, { replace = false, remember = true } = {}) {
     select(props.code);
     const childLevel = CHILD[props.level];
     if (!childLevel) return false;
@@ -233,8 +251,35 @@
     stack.push({ parent: props.code, name: props.name, data, bounds });
     render();
     fitView(stack[stack.length - 1]);
+    if (remember) record(props.code);
     return true;
   }
+
+  // Show the level of ``code`` as if drilled to by hand: from the top, through each ancestor in
+  // the user's jurisdiction. A grid with no level below ends selected in its parent's level.
+  let restoreToken = 0;
+  async function restore(code) {
+    const mine = ++restoreToken;
+    goTo(0, { remember: false });
+    if (!code) return;
+    let chain;
+    try {
+      const detail = await getJson(`${CFG.api}grids/${encodeURIComponent(code)}`);
+      chain = [...detail.ancestors.map((a) => a.code), detail.code];
+    } catch (error) {
+      console.warn(error); // out of jurisdiction or gone: the top level it is
+      return;
+    }
+    const first = chain.findIndex((c) => pathsByCode.has(c));
+    if (first < 0) return;
+    for (const c of chain.slice(first)) {
+      const layer = pathsByCode.get(c);
+      if (mine !== restoreToken || !layer) return;
+      if (!(await openGrid(layer.feature.properties, layer.getBounds(), { remember: false }))) return;
+    }
+  }
+
+  window.addEventListener("popstate", () => restore(urlGrid()));
 
   function moveSideways(props, bounds) {
     const view = stack[stack.length - 1];
@@ -245,7 +290,7 @@
     openGrid(props, bounds, { replace: true });
   }
 
-  function goTo(index) {
+  function goTo(index, { remember = true } = {}) {
     if (index < 0 || index >= stack.length) return;
     navToken++;
     stack = stack.slice(0, index + 1);
@@ -253,6 +298,7 @@
     render();
     fitView(view);
     if (view.parent) select(view.parent);
+    if (remember) record(view.parent);
   }
 
   upButton.addEventListener("click", () => goTo(stack.length - 2));
@@ -270,7 +316,8 @@
         item.append(span);
       } else {
         const link = document.createElement("a");
-        link.href = "#";
+        // a real link to the level, so it opens in a new tab or can be copied
+        link.href = view.parent ? `?grid=${encodeURIComponent(view.parent)}` : window.location.pathname;
         link.textContent = label;
         link.dataset.depth = String(index);
         link.addEventListener("click", (event) => {
@@ -416,10 +463,16 @@
     stack = [{ parent: null, name: S.overview, data: { type: "FeatureCollection", features }, bounds: null }];
     render();
     fitView(stack[0]);
-    if (CFG.roots.length === 1) {
+    const wanted = urlGrid();
+    if (wanted) {
+      await restore(wanted);
+    } else if (CFG.roots.length === 1) {
+      // one root: open it at once, and say so in the URL (Back from below comes here)
       const layer = pathsByCode.get(CFG.roots[0].code);
-      if (layer) await openGrid(layer.feature.properties, layer.getBounds());
-      else select(CFG.roots[0].code);
+      if (!layer) select(CFG.roots[0].code);
+      else if (await openGrid(layer.feature.properties, layer.getBounds(), { remember: false })) {
+        record(CFG.roots[0].code, { replace: true });
+      }
     }
   }
 
