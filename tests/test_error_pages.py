@@ -61,11 +61,12 @@ def test_a_case_out_of_reach_is_the_same_404(worker: User) -> None:
     assert not Case.objects.exists()
 
 
-def test_a_refused_page_is_the_sites_403_with_its_reason(resident: User) -> None:
-    body = _page(client_for(resident).get("/cases/"), 403)
-    assert "<h1>无权访问</h1>" in body and "您无权查看事件。" in body
-    english = _page(_in(client_for(resident), "en").get("/cases/"), 403)
-    assert "<h1>No access</h1>" in english and "You may not read cases." in english
+def test_a_refused_page_is_the_sites_403_with_its_reason(worker: User) -> None:
+    # a worker may not read the audit log (a resident would be sent home instead)
+    body = _page(client_for(worker).get("/registry/audit/"), 403)
+    assert "<h1>无权访问</h1>" in body
+    english = _page(_in(client_for(worker), "en").get("/registry/audit/"), 403)
+    assert "<h1>No access</h1>" in english
 
 
 def test_an_expired_form_is_the_sites_csrf_page(worker: User) -> None:
