@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from finegrid.accounts.api import router as auth_router
 from finegrid.cases.api import router as cases_router
+from finegrid.core import text
 from finegrid.core.errors import FinegridError, InvalidInput, Problem, bilingual
 from finegrid.grids.api import router as grids_router
 from finegrid.registry.api import router as registry_router
@@ -49,6 +50,9 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
         elif kind == "string_too_long":
             params["max"] = (err.get("ctx") or {}).get("max_length", "")
             msg = _("%(field)s may have at most %(max)s characters.")
+        elif kind in ("control_character", "line_break"):
+            params.update(err.get("ctx") or {})
+            msg = text.LINE_MESSAGE if kind == "line_break" else text.CONTROL_MESSAGE
         elif "float" in kind or "int" in kind or "number" in kind:
             msg = _("%(field)s must be a number.")
         else:

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.models import User
 from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.schemas import Input
 from finegrid.grids import selectors, services
 from finegrid.grids.models import Grid, Kind, Level
 from finegrid.grids.permissions import access_grid_edit
@@ -62,7 +63,7 @@ class LocateOut(Schema):
     path: list[GridRef]
 
 
-class ListFilters(Schema):
+class ListFilters(Input):
     level: Level | None = None
     kind: Kind | None = None
     parent: str | None = None

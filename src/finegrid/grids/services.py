@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from finegrid.accounts.models import User
 from finegrid.core.errors import InvalidInput, Problem
+from finegrid.core.text import text_problem
 from finegrid.grids import geo
 from finegrid.grids.models import (
     LEVEL_ORDER,
@@ -241,7 +242,12 @@ def _feature_spec(
         dedicated_type=str(props.get("dedicated_type") or ""),
         boundary=feature.get("geometry"),
     )
-    problems: list[Problem] = []
+    problems = [
+        p
+        for name, value in props.items()
+        if isinstance(value, str)
+        and (p := text_problem(value.strip(), field=str(name), row=row)) is not None
+    ]
     if level and spec.level != level:
         problems.append(
             Problem(_("This feature is not of the level being imported."), field="level", row=row)

@@ -21,6 +21,7 @@ from ninja import Field, Query, Router, Schema
 
 from finegrid.accounts.api import API_AUTH
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
+from finegrid.core.schemas import Input, LongText
 from finegrid.grids.models import Grid, Household
 from finegrid.grids.selectors import grid_get
 from finegrid.registry import selectors, services
@@ -52,7 +53,7 @@ def _reader(request: HttpRequest) -> Any:
     return request.user
 
 
-class PageFilters(Schema):
+class PageFilters(Input):
     grid: str | None = Field(None, description="code of a grid: only what lies under it")
     limit: int = 50
     offset: int = 0
@@ -123,7 +124,7 @@ class PersonPage(Schema):
     items: list[PersonOut]
 
 
-class PersonIn(Schema):
+class PersonIn(Input):
     name: str
     id_number: str = ""
     phone: str = ""
@@ -138,10 +139,10 @@ class PersonIn(Schema):
     party_organisation: str = ""
     is_veteran: bool = False
     occupation: str = ""
-    notes: str = ""
+    notes: LongText = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(Input):
     """Any subset; what is left out stays as it is."""
 
     name: str | None = None
@@ -156,20 +157,20 @@ class PersonPatch(Schema):
     party_organisation: str | None = None
     is_veteran: bool | None = None
     occupation: str | None = None
-    notes: str | None = None
+    notes: LongText | None = None
 
 
-class MoveIn(Schema):
+class MoveIn(Input):
     household_id: int | None = Field(description="null: moved out of the street")
     relation: Relation = Relation.OTHER
     on: dt.date | None = None
 
 
-class DeathIn(Schema):
+class DeathIn(Input):
     on: dt.date
 
 
-class UnmaskIn(Schema):
+class UnmaskIn(Input):
     field: str = Field(description="id_number or phone")
     reason: str
 
@@ -179,13 +180,13 @@ class UnmaskOut(Schema):
     value: str
 
 
-class CareTagIn(Schema):
+class CareTagIn(Input):
     kind: CareKind
     attributes: dict[str, Any] = {}
     started_on: dt.date | None = None
 
 
-class EndIn(Schema):
+class EndIn(Input):
     on: dt.date | None = None
 
 
@@ -246,17 +247,17 @@ class ListFilters(PageFilters):
     )
 
 
-class RentalEndIn(Schema):
+class RentalEndIn(Input):
     ended_on: dt.date | None = Field(
         None, description="the day the tenants left; today if left out"
     )
 
 
-class BusinessCloseIn(Schema):
+class BusinessCloseIn(Input):
     closed_on: dt.date | None = Field(None, description="the day it closed; today if left out")
 
 
-class RentalIn(Schema):
+class RentalIn(Input):
     household_id: int
     landlord_id: int | None = None
     tenant_ids: list[int] = []
@@ -286,7 +287,7 @@ class BusinessPage(Schema):
     items: list[BusinessOut]
 
 
-class BusinessIn(Schema):
+class BusinessIn(Input):
     name: str
     business_type: BusinessType
     address: str

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound
+from finegrid.core.forms import Form
 from finegrid.core.models import AuditAction
 from finegrid.grids import geo
 from finegrid.grids.models import Grid, Level
@@ -168,7 +169,7 @@ def tag_views(tags: list[selectors.VisibleTag]) -> list[dict[str, Any]]:
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     name = forms.CharField(label=_label("name"), max_length=64)
     document_type = forms.ChoiceField(
         label=_label("document_type"), choices=DocumentType.choices, initial=DocumentType.ID_CARD
@@ -249,7 +250,7 @@ class PersonForm(forms.Form):
         return out
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     household = forms.IntegerField(required=False, widget=forms.HiddenInput)
     out_of_street = forms.BooleanField(label=_("Moved out of the street"), required=False)
     relation = forms.ChoiceField(
@@ -264,11 +265,11 @@ class MoveForm(forms.Form):
         return c
 
 
-class DeathForm(forms.Form):
+class DeathForm(Form):
     on = forms.DateField(label=_("Date of death"), widget=DATE)
 
 
-class CareTagForm(forms.Form):
+class CareTagForm(Form):
     kind = forms.ChoiceField(label=_("Care tag"))
     started_on = forms.DateField(label=_("Since"), required=False, widget=DATE)
     category = forms.ChoiceField(
@@ -316,7 +317,7 @@ class CareTagForm(forms.Form):
         return out
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", _("All")), *AuditAction.choices], required=False
     )
@@ -506,7 +507,7 @@ def care_tag_end(request: HttpRequest, pk: int, tag_id: int) -> HttpResponse:
     return redirect("registry:person", pk=pk)
 
 
-class UnmaskForm(forms.Form):
+class UnmaskForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
