@@ -10,8 +10,10 @@ class CasesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from finegrid.cases.models import Category
+        from finegrid.cases.selectors import household_cases
         from finegrid.cases.services import cases_sweep, forget_categories
         from finegrid.core import periodic, pii
+        from finegrid.registry.panels import HouseholdPanel, register_household_panel
 
         # an edited taxonomy is seen at once in this process (others within a minute)
         post_save.connect(forget_categories, sender=Category, dispatch_uid="cases.categories.save")
@@ -22,3 +24,7 @@ class CasesConfig(AppConfig):
         periodic.register("cases-sweep", 60, cases_sweep)
         # the reporter's phone is sealed like the registry's: key rotation must reach it
         pii.register_sealed("cases.Case", [pii.Sealed("reporter_phone_enc")])
+        # the household page shows the family's cases without the registry importing cases
+        register_household_panel(
+            HouseholdPanel("cases", _("Cases"), "cases/_household_cases.html", household_cases)
+        )

@@ -140,6 +140,11 @@ class PersonIn(Input):
     is_veteran: bool = False
     occupation: str = ""
     notes: LongText = ""
+    confirm_duplicate: bool = Field(
+        False,
+        description="true: register even if someone alike is found (otherwise 409 "
+        "possible_duplicate naming them)",
+    )
 
 
 class PersonPatch(Input):
@@ -467,15 +472,26 @@ def person_list(
     return {"count": count, "items": [_person(p, today) for p in page]}
 
 
-@router.post("/people", response={201: PersonDetail}, summary="Register a person in a household")
+@router.post(
+    "/people",
+    response={201: PersonDetail},
+    summary="Register a person in a household",
+    description="Someone alike in your jurisdiction (same name and birth date, or same name in "
+    "the household) answers 409 `possible_duplicate` with `person_id` and `people`, unless "
+    "`confirm_duplicate` is true. An ID number already registered answers 422 (with "
+    "`person_id` when that person is in your jurisdiction).",
+)
 def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
     user = _reader(request)
     values = {name: _plain(value) for name, value in payload}
+    confirm = values.pop("confirm_duplicate")
     # left out: derived from the ID number, or "no document" when there is none
     values["document_type"] = values["document_type"] or ""
     values["gender"] = values["gender"] or ""
     data = services.PersonData(**values)
-    person = services.person_create(actor=user, data=data, request=request)
+    person = services.person_create(
+        actor=user, data=data, request=request, confirm_duplicate=confirm
+    )
     return 201, _person_detail(user, person.pk)
 
 

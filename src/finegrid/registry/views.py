@@ -34,7 +34,7 @@ from finegrid.core.models import AuditAction
 from finegrid.grids import geo
 from finegrid.grids.models import Grid, Level
 from finegrid.grids.selectors import grid_get, grid_list
-from finegrid.registry import selectors, services
+from finegrid.registry import panels, selectors, services
 from finegrid.registry.models import (
     CareKind,
     DocumentType,
@@ -43,6 +43,7 @@ from finegrid.registry.models import (
     Relation,
     ResidenceStatus,
 )
+from finegrid.registry.permissions import may_export
 
 R = TypeVar("R", bound=HttpResponseBase)
 
@@ -342,6 +343,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
         "grid": grid,
         "page": _paginate(request, people),
         "grids": [] if _is_htmx(request) else _grid_choices(request.user),
+        "can_export": may_export(request.user),
     }
     return _render(request, "registry/people.html", "registry/_people_results.html", context)
 
@@ -542,9 +544,14 @@ def person_unmask(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 
 
 def _household_page(
-    request: HttpRequest, pk: int, form: PersonForm | None = None, status: int = 200
+    request: HttpRequest,
+    pk: int,
+    form: PersonForm | None = None,
+    status: int = 200,
+    alike: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    family = selectors.household_family(user=request.user, pk=pk)
+    user = request.user
+    family = selectors.household_family(user=user, pk=pk)
     household = family["household"]
     context = {
         **family,
@@ -553,6 +560,11 @@ def _household_page(
         "form": form or PersonForm(initial={"relation": Relation.OTHER}),
         "open": form is not None,
         "micro_grid": household.micro_grid,
+        "living_alone_check": selectors.living_alone_to_check(user=user)
+        .filter(pk=household.pk)
+        .exists(),
+        "panels": panels.household_panels(user=user, household=household),
+        **(alike or {}),
     }
     return render(request, "registry/household.html", context, status=status)
 
@@ -572,8 +584,16 @@ def household_add_person(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             person = services.person_create(
-                actor=request.user, data=form.data_for_create(household.pk), request=request
+                actor=request.user,
+                data=form.data_for_create(household.pk),
+                request=request,
+                confirm_duplicate=request.POST.get("confirm_duplicate") == "1",
             )
+        except services.PossibleDuplicate as exc:
+            return _household_page(request, pk, form=form, status=409, alike={"alike": exc.people})
+        except services.AlreadyRegistered as exc:
+            _put_problems(form, exc)
+            return _household_page(request, pk, form=form, status=422, alike={"holder": exc.holder})
         except InvalidInput as exc:
             _put_problems(form, exc)
         else:
@@ -599,6 +619,7 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
         "homes": homes,
         "people_count": sum(len(r["members"]) for r in rows),
         "today": timezone.localdate(),
+        "can_export": may_export(request.user),
     }
     return render(request, "registry/roster.html", context)
 
@@ -653,13 +674,23 @@ def special_population(request: HttpRequest) -> HttpResponse:
     people = selectors.special_population(user=user, kind=kind, grid=grid or None).select_related(
         "household__micro_grid"
     )
+    page = _paginate(request, people)
+    checks: set[int] = set()
+    if kind == CareKind.LIVING_ALONE:
+        shown = [p.household_id for p in page]
+        checks = set(
+            selectors.living_alone_to_check(user=user)
+            .filter(pk__in=shown)
+            .values_list("pk", flat=True)
+        )
     context = {
         "kinds": [(k, CareKind(k).label) for k in kinds],
         "kind": kind,
         "kind_label": CareKind(kind).label,
         "grid": grid,
         "grids": _grid_choices(user),
-        "page": _paginate(request, people),
+        "page": page,
+        "checks": checks,
         "points": _points(people, settings.TILE_CRS),
         "map_config": {"tile_url": settings.TILE_URL},
     }
