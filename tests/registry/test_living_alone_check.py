@@ -90,3 +90,13 @@ def test_the_special_population_list_flags_it_in_constant_queries(
     body, many = _special_page(client)
     assert body.count('data-check="living-alone"') == 6
     assert many == few
+
+
+def test_the_api_flags_it_too(net: Any, leader: Any, worker: Any) -> None:
+    shared = home_in(net.m1, "锦丰1栋101")
+    _alone(leader, shared, "张三")
+    client = client_for(worker)
+    url = f"/api/v1/registry/households/{shared.pk}"
+    assert client.get(url).json()["living_alone_check"] is False
+    register(leader, shared, "张小明")
+    assert client.get(url).json()["living_alone_check"] is True

@@ -222,6 +222,9 @@ class HouseholdDetail(HouseholdItem):
     unit: int | None
     people: list[HouseholdMember]
     workers: list[WorkerOut]
+    living_alone_check: bool = Field(
+        description="tagged 独居 (living alone) but more than one person lives here: to check"
+    )
 
 
 class HouseholdPage(Schema):
@@ -455,6 +458,9 @@ def household_read(request: HttpRequest, household_id: int) -> dict[str, Any]:
             }
             for r in family["workers"]
         ],
+        "living_alone_check": selectors.living_alone_to_check(user=user)
+        .filter(pk=household.pk)
+        .exists(),
     }
 
 
