@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: demo test lint suite system bench vendor messages clean
+.PHONY: demo test lint suite dates system bench vendor messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,12 @@ lint: $(VENV)/.installed-dev system
 suite: $(VENV)/.installed-dev system
 	$(BIN)/pytest
 
-test: lint suite
+# The date-sensitive tests again, as if today were a year ahead, a Spring Festival, or early
+# morning in Beijing (scripts/shifted_dates.py), so a test tied to the day it was written fails now.
+dates: $(VENV)/.installed-dev
+	$(BIN)/python scripts/shifted_dates.py
+
+test: lint suite dates
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py

@@ -15,11 +15,15 @@ dept: department staff over S · resident: resident in M1 (no jurisdiction)
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from finegrid.accounts.models import Role, RoleAssignment, User
 from finegrid.grids import services
@@ -27,6 +31,11 @@ from finegrid.grids.models import Grid, Level
 from finegrid.grids.selectors import point_index_cache
 
 PASSWORD = "correct-horse-battery"
+
+# Tests never assert a time: Hypothesis's per-example deadline would fail a property test on a
+# busy machine (or under a moved clock) although nothing is wrong with the code.
+hypothesis_settings.register_profile("finegrid", deadline=None)
+hypothesis_settings.load_profile("finegrid")
 
 
 def box(x0: float, y0: float, x1: float, y1: float) -> dict[str, Any]:
@@ -46,6 +55,33 @@ class Net:
     m1: Grid
     m2: Grid
     m3: Grid
+
+
+def _shifted_now() -> dt.datetime | None:
+    """The moment FINEGRID_TEST_NOW names (ISO 8601, with offset), or None for the real clock."""
+    raw = os.environ.get("FINEGRID_TEST_NOW", "").strip()
+    if not raw:
+        return None
+    moment = dt.datetime.fromisoformat(raw)
+    if moment.tzinfo is None:
+        raise pytest.UsageError("FINEGRID_TEST_NOW needs an offset, e.g. 2027-02-06T07:30+08:00")
+    return moment
+
+
+@pytest.fixture(autouse=True)
+def _shifted_clock() -> Iterator[None]:
+    # scripts/shifted_dates.py runs the suite as if it were another day (a year ahead, a Spring
+    # Festival, late at night, early in the morning): a test that mixes a pinned date with the
+    # real clock fails there, long before the calendar catches up with it. The clock ticks, as the
+    # real one does; a test that pins its own moment with time_machine still wins.
+    moment = _shifted_now()
+    if moment is None:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -23,6 +24,22 @@ def test_demo_without_serving_seeds_once_and_prints_the_logins(db: None) -> None
     count = Grid.objects.count()
     call_command("demo", scale="small", no_serve=True, stdout=io.StringIO())
     assert Grid.objects.count() == count  # not seeded twice
+
+
+def test_demo_tells_when_the_logins_no_longer_have_the_printed_password(
+    db: None, settings: Any
+) -> None:
+    from finegrid.accounts.models import User
+
+    call_command("demo", scale="small", no_serve=True, stdout=io.StringIO())
+    leader = User.objects.get(username="leader")
+    assert leader.check_password("finegrid-demo")
+    settings.DEMO_PASSWORD = "another-password"  # set after the street was seeded
+    out = io.StringIO()
+    call_command("demo", scale="small", no_serve=True, stdout=out)
+    assert "密码已不是 another-password" in out.getvalue()
+    assert "the password is no longer another-password" in out.getvalue()
+    assert User.objects.get(username="leader").check_password("finegrid-demo")  # unchanged
 
 
 @pytest.mark.parametrize("addr", ["8000", "localhost:", "host:99999", ":80"])

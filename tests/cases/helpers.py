@@ -3,13 +3,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from finegrid.accounts.models import Role, RoleAssignment, User
 from finegrid.cases import services
 from finegrid.cases.models import Case, Department
 from finegrid.grids.models import Duty, Grid
 from finegrid.grids.services import responsibility_assign
 
-# A Monday morning in Chengdu, 10:00 local (02:00 UTC)
+# A Monday morning in Chengdu, 10:00 local (02:00 UTC), for tests that need a known working day:
+# such a test moves the whole clock there (fixture `at_monday_10`), never just one call.
 MONDAY_10 = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 
 
@@ -19,9 +22,10 @@ def report(
     category: str = "sanitation",
     lat: float = 30.01,
     lng: float = 104.005,
-    now: dt.datetime = MONDAY_10,
+    now: dt.datetime | None = None,
     **kw: Any,
 ) -> Case:
+    """Report a case at `now`, by default the test's clock (real, shifted or moved)."""
     data = services.CaseReport(
         category=category,
         description=kw.pop("description", "楼道堆放杂物"),
@@ -30,7 +34,7 @@ def report(
         lng=lng,
         **kw,
     )
-    case, _created = services.case_report(actor=actor, report=data, now=now)
+    case, _created = services.case_report(actor=actor, report=data, now=now or timezone.now())
     return case
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -34,17 +35,13 @@ def test_it_lists_the_jurisdictions_cases_newest_first(
 
 
 def test_it_filters_by_status_colour_category_track_source_and_dates(
-    net: Net, worker: User, leader: User, gridhead: User
+    net: Net, worker: User, leader: User, gridhead: User, time_machine: Any
 ) -> None:
-    a = report(worker, now=MONDAY_10)
-    b = report(
-        worker,
-        category="gas",
-        source="hotline",
-        urgency="critical",
-        now=MONDAY_10 + dt.timedelta(days=2),
-    )
+    time_machine.move_to(MONDAY_10, tick=False)
+    a = report(worker)
     services.case_accept(actor=gridhead, case=a, track="coordinate")
+    time_machine.move_to(MONDAY_10 + dt.timedelta(days=2), tick=False)
+    b = report(worker, category="gas", source="hotline", urgency="critical")
     c = client_for(leader)
     assert numbers(c.get(URL + "?status=accepted").json()) == [a.number]
     assert numbers(c.get(URL + "?category=gas").json()) == [b.number]

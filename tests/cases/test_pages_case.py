@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from finegrid.accounts.models import User
 from finegrid.cases import services
 from finegrid.cases.models import Case, Department, Status, Whistle, WhistleStatus
@@ -23,6 +25,7 @@ def _buttons(body: str) -> set[str]:
     return set(re.findall(r'class="fg-act-item" data-action="([a-z_]+)"', body))
 
 
+@pytest.mark.usefixtures("at_monday_10")
 def test_the_case_page_shows_facts_trace_and_the_grid_heads_buttons(
     net: Net, worker: User, gridhead: User
 ) -> None:
@@ -35,7 +38,7 @@ def test_the_case_page_shows_facts_trace_and_the_grid_heads_buttons(
     assert "139****5678" in body and "13912345678" not in body
     assert "2026-11-23 10:00" in body  # reported at, Asia/Shanghai
     assert 'data-action="report"' in body
-    assert _buttons(body) == {"accept", "progress", "reject", "merge"}
+    assert _buttons(body) == {"accept", "progress", "reject", "merge", "escalate"}
 
 
 def test_the_neighbour_gets_404_for_a_case_in_another_micro_grid(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -43,6 +44,7 @@ def test_the_queue_lists_cases_with_colour_counts(net: Net, worker: User, offici
     assert "On time <strong>1</strong>" in body
 
 
+@pytest.mark.usefixtures("at_monday_10")
 def test_the_queue_filters_by_grid_category_and_status(
     net: Net, worker: User, neighbour: User, official: User
 ) -> None:

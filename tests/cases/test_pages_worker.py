@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 import time_machine
 
 from finegrid.accounts.models import User
@@ -33,6 +34,7 @@ def _form(**kw: object) -> dict[str, object]:
     return data
 
 
+@pytest.mark.usefixtures("at_monday_10")
 def test_my_tasks_shows_cards_with_colour_and_time_left(
     net: Net, worker: User, gridhead: User
 ) -> None:
@@ -47,6 +49,7 @@ def test_my_tasks_shows_cards_with_colour_and_time_left(
     assert "2 h 0 min left" in body  # sanitation: accept within two working hours
 
 
+@pytest.mark.usefixtures("at_monday_10")
 def test_my_tasks_tells_how_long_a_case_is_overdue(net: Net, worker: User) -> None:
     report(worker)
     with time_machine.travel(MONDAY_10.replace(hour=5), tick=False):  # 13:00 local

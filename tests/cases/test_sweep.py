@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,6 +14,7 @@ from tests.cases.helpers import MONDAY_10, report, staff_net
 from tests.conftest import Net
 
 
+@pytest.mark.usefixtures("at_monday_10")
 def test_an_unaccepted_case_turns_yellow_then_escalates_up_the_tree(
     net: Net, worker: User, gridhead: User, official: User
 ) -> None:
@@ -63,6 +65,7 @@ def test_a_resolved_case_is_never_swept(net: Net, worker: User, gridhead: User) 
     assert Case.objects.get().status in (Status.RESOLVED, Status.AWAITING_FEEDBACK)
 
 
+@pytest.mark.usefixtures("at_monday_10")
 def test_the_sweep_reads_only_due_cases(net: Net, worker: User, gridhead: User) -> None:
     for _ in range(30):
         c = report(worker)

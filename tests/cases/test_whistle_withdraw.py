@@ -88,7 +88,7 @@ def test_the_grid_head_withdraws_a_whistle_and_the_department_is_told(
     assert event.data == {"department": "chengguan"}
     notice = Notification.objects.get(kind="case.whistle_withdrawn")
     assert notice.user == dept and case.number in notice.title
-    assert notice.url == f"/cases/{case.pk}/"
+    assert notice.link == f"/cases/{case.pk}/"
     assert list(selectors.department_whistles(user=dept)) == []
 
 

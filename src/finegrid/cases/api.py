@@ -35,8 +35,8 @@ from finegrid.cases.models import (
     Track,
     Urgency,
 )
-from finegrid.cases.permissions import CASE_READERS, FIELD, OFFICIALS
-from finegrid.cases.workflow import ACTION_LABELS
+from finegrid.cases.permissions import CASE_READERS, FIELD, OFFICIALS, feedback_by
+from finegrid.cases.workflow import event_label
 from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.core.schemas import Input, LongText
 from finegrid.grids.geo import METRES_PER_DEGREE
@@ -210,6 +210,22 @@ class ReasonIn(Input):
     reason: LongText
 
 
+class EscalateIn(Input):
+    to: str = Field(description="community (上报社区) or street (上报街道): the level right above")
+    reason: LongText = Field("", max_length=1000)
+
+
+class AssigneeGroup(Schema):
+    grid: Ref
+    role: str
+    role_label: str
+    people: list[PersonRef]
+
+
+class AssigneesOut(Schema):
+    groups: list[AssigneeGroup]
+
+
 class MergeIn(Input):
     into: str = Field(description="number of the case this one duplicates")
 
@@ -255,6 +271,16 @@ class PublicCase(Schema):
     satisfaction: str
     awaiting_feedback: bool
     events: list[PublicEvent]
+
+
+class FeedbackAnswer(PublicCase):
+    recorded_as: str = Field(
+        description="reporter (signed in as the case's reporter) or code_holder (anyone else)"
+    )
+    counted: bool = Field(
+        description="whether the answer was taken as the reporter's: it set the satisfaction "
+        "and closed or reopened the case (decision 0007); otherwise it is in the trace only"
+    )
 
 
 # --- shaping --------------------------------------------------------------------------------
@@ -303,7 +329,7 @@ def _event(e: CaseEvent) -> dict[str, Any]:
     return {
         "id": e.pk,
         "action": e.action,
-        "label": str(ACTION_LABELS.get(e.action, e.action)),
+        "label": str(event_label(e.action, e.data)),
         "actor": _person(e.actor) if e.actor_id else None,
         "from_status": e.from_status,
         "to_status": e.to_status,
@@ -687,6 +713,52 @@ def case_reopen(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[s
     )
 
 
+@router.post(
+    "/{int:case_id}/escalate",
+    response=CaseDetail,
+    summary="Carry the case up by hand (上报社区 / 上报街道)",
+    description=(
+        "For whoever may dispatch over the grid now handling the case; `to` is the level right "
+        "above it (community from a grid, street from a community) and `reason` is required "
+        "(422 naming `reason`). Another level, or a case already at the street, answers 409 "
+        "naming `to`; a case that is not open answers 409 naming `status`. The deadlines stay."
+    ),
+)
+def case_escalate(request: HttpRequest, case_id: int, payload: EscalateIn) -> dict[str, Any]:
+    return _acted(
+        request,
+        case_id,
+        services.case_carry_up,
+        case=_case(request, case_id),
+        to=payload.to.strip(),
+        reason=payload.reason,
+    )
+
+
+@router.get(
+    "/{int:case_id}/assignees",
+    response=AssigneesOut,
+    summary="Who you may dispatch or reassign the case to, by grid and role",
+    description=(
+        "People holding a field or official role between the grid handling the case and its "
+        "micro-grid, within your jurisdiction; `q` filters by name, username, grid or role."
+    ),
+)
+def case_assignees(request: HttpRequest, case_id: int, q: str = "") -> dict[str, Any]:
+    found = selectors.assignable_users(case=_case(request, case_id), actor=request.user, search=q)
+    return {
+        "groups": [
+            {
+                "grid": _ref(g.grid),
+                "role": g.role,
+                "role_label": g.role_label,
+                "people": [_person(u) for u in g.people],
+            }
+            for g in selectors.assignable_groups(found)
+        ]
+    }
+
+
 @router.post("/{int:case_id}/whistle", response=CaseDetail, summary="Whistle a department (吹哨)")
 def case_whistle(request: HttpRequest, case_id: int, payload: DepartmentIn) -> dict[str, Any]:
     return _acted(
@@ -773,7 +845,7 @@ def _public(c: Case) -> dict[str, Any]:
         "events": [
             {
                 "action": e.action,
-                "label": str(ACTION_LABELS.get(e.action, e.action)),
+                "label": str(event_label(e.action, e.data)),
                 "from_status": e.from_status,
                 "to_status": e.to_status,
                 "at": _local(e.at),
@@ -795,19 +867,30 @@ def case_track(request: HttpRequest, follow_code: str) -> dict[str, Any]:
 
 @router.post(
     "/track/{follow_code}/feedback",
-    response=PublicCase,
+    response=FeedbackAnswer,
     auth=None,
-    summary="The reporter's satisfaction (满意 / 基本满意 / 不满意)",
+    summary="Satisfaction by follow-up code (满意 / 基本满意 / 不满意)",
+    description=(
+        "Whoever holds the code may answer; the trace records who did (`recorded_as`, and the "
+        "signed-in user if any). Only the reporter's answer counts (`counted`): the signed-in "
+        "reporter, or a holder of the code who cannot be told from the reporter (not signed "
+        "in, or signed in without a role over the case when it was reported with no account). "
+        "See decision 0007."
+    ),
 )
 def case_track_feedback(
     request: HttpRequest, follow_code: str, payload: FeedbackIn
 ) -> dict[str, Any]:
     case = selectors.case_by_follow_code(code=follow_code)
     actor = request.user if request.user.is_authenticated else None
-    services.case_feedback(
+    case = services.case_feedback(
         case=case, satisfaction=payload.satisfaction, comment=payload.comment, actor=actor
     )
-    return _public(selectors.case_by_follow_code(code=follow_code))
+    return {
+        **_public(selectors.case_by_follow_code(code=follow_code)),
+        "recorded_as": feedback_by(actor, case),
+        "counted": case.status != Status.AWAITING_FEEDBACK,
+    }
 
 
 # --- withdrawing a whistle (撤回吹哨) -----------------------------------------------------------

@@ -8,11 +8,13 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
+        from django.urls import reverse
 
         from finegrid.cases.models import Category
         from finegrid.cases.selectors import household_cases
         from finegrid.cases.services import cases_sweep, forget_categories
         from finegrid.core import periodic, pii
+        from finegrid.notifications import subjects
         from finegrid.registry.panels import HouseholdPanel, register_household_panel
 
         # an edited taxonomy is seen at once in this process (others within a minute)
@@ -24,6 +26,9 @@ class CasesConfig(AppConfig):
         periodic.register("cases-sweep", 60, cases_sweep)
         # the reporter's phone is sealed like the registry's: key rotation must reach it
         pii.register_sealed("cases.Case", [pii.Sealed("reporter_phone_enc")])
+        # what a case notice links to: the case page, or for its reporter the follow-up page
+        subjects.register("case", lambda pk: reverse("cases:detail", args=[pk]))
+        subjects.register("case.follow", lambda code: reverse("track:follow", args=[code]))
         # the household page shows the family's cases without the registry importing cases
         register_household_panel(
             HouseholdPanel("cases", _("Cases"), "cases/_household_cases.html", household_cases)

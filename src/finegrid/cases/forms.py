@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.cases.models import Category, Colour, Department, Source, Status, Track, Urgency
+from finegrid.cases.selectors import assignable_groups
 from finegrid.core.errors import InvalidInput
 from finegrid.core.forms import Form
 
@@ -115,14 +116,30 @@ class AcceptForm(Form):
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
 
+def assignee_choices(assignables: list[Any]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """<optgroup> per grid and role, in the selector's order (grid from the top, role, name)."""
+    return [
+        (f"{g.grid.name} · {g.role_label}", [(u.pk, str(u)) for u in g.people])
+        for g in assignable_groups(assignables)
+    ]
+
+
 class HandlerForm(Form):
     assignee = forms.TypedChoiceField(label=_("Handler"), coerce=int)
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
-    def __init__(self, *args: Any, handlers: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, assignables: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.handlers = {u.pk: u for u in handlers}
-        self.fields["assignee"].choices = [(u.pk, str(u)) for u in handlers]  # type: ignore[attr-defined]
+        self.handlers = {a.user.pk: a.user for a in assignables}
+        self.fields["assignee"].choices = assignee_choices(assignables)  # type: ignore[attr-defined]
+
+
+class EscalateForm(Form):
+    to = forms.ChoiceField(
+        widget=forms.HiddenInput,
+        choices=[("community", _("community")), ("street", _("street"))],
+    )
+    reason = forms.CharField(label=_("Reason"), widget=NOTE, required=False)
 
 
 class WhistleForm(Form):
@@ -219,8 +236,10 @@ class BulkReassignForm(Form):
     assignee = forms.TypedChoiceField(label=_("New handler"), coerce=int)
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, case_ids: list[int], handlers: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, case_ids: list[int], assignables: list[Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.handlers = {u.pk: u for u in handlers}
+        self.handlers = {a.user.pk: a.user for a in assignables}
         self.fields["cases"].choices = [(pk, pk) for pk in case_ids]  # type: ignore[attr-defined]
-        self.fields["assignee"].choices = [(u.pk, str(u)) for u in handlers]  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = assignee_choices(assignables)  # type: ignore[attr-defined]

@@ -34,7 +34,11 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "close": DISPATCHERS,
     "visit_back": frozenset(FIELD | OFFICIALS),
     "reopen": DISPATCHERS,
+    "escalate": DISPATCHERS,
 }
+# Actions that are the handling grid's decision: the role must reach over the grid now handling
+# the case, not only over its micro-grid (a grid head does not carry up what the community holds).
+HANDLING_GRID_ACTIONS = frozenset({"escalate"})
 
 
 def access_case_read(user: Any, case: Case) -> None:
@@ -44,6 +48,8 @@ def access_case_read(user: Any, case: Case) -> None:
 
 def access_case_act(user: Any, case: Case, action: str) -> None:
     access_case_read(user, case)
+    if action in HANDLING_GRID_ACTIONS:
+        return access_handling_grid(user, case, action)
     if case.assignee_id is not None and case.assignee_id == getattr(user, "pk", None):
         return
     if scope_for(user, roles=ACTION_ROLES[action]).covers(case.grid_path):
@@ -57,3 +63,35 @@ def access_department_act(user: Any, case: Case, department_id: int) -> None:
         return
     if not user.departments.filter(pk=department_id).exists():
         raise Forbidden(_("Only the whistled department's staff may do this."))
+
+
+def access_handling_grid(user: Any, case: Case, action: str) -> None:
+    """The assignee's own case is no exception here: they ask their grid, which decides."""
+    if scope_for(user, roles=ACTION_ROLES[action]).covers(case.handling_grid.path):
+        return
+    raise Forbidden(_("Only the grid now handling the case may carry it up."))
+
+
+# --- feedback by follow-up code (decision 0007) -----------------------------------------------
+
+
+def feedback_by(user: Any, case: Case) -> str:
+    """Who answers on the follow-up page, as the trace names them: the case's reporter when
+    signed in as such, otherwise the holder of the code (signed in or not)."""
+    if getattr(user, "is_authenticated", False) and user.pk == case.reporter_id:
+        return "reporter"
+    return "code_holder"
+
+
+def feedback_counts(user: Any, case: Case) -> bool:
+    """Whether an answer is the reporter's, so that it sets the satisfaction and closes or
+    reopens the case. Otherwise it stays in the trace as a comment and the case waits on."""
+    if not getattr(user, "is_authenticated", False):
+        return True  # the code was given to the reporter: its holder cannot be told from them
+    if user.pk == case.reporter_id:
+        return True
+    if case.reporter_id is not None:
+        return False  # the reporter is known, and this is someone else
+    if scope_for(user, roles=CASE_READERS).covers(case.grid_path):
+        return False  # staff of the case's grid see its code: no one rates their own work
+    return True  # a phone or hotline report: the code is all its reporter has

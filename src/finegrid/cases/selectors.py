@@ -254,19 +254,6 @@ def handler_candidates(*, paths: list[str]) -> list[Any]:
     return list(User.objects.filter(pk__in=user_ids or []).order_by("display_name", "username"))
 
 
-def handlers_within(*, user: Any) -> list[Any]:
-    """Field workers and officials holding a role inside the user's dispatch jurisdiction: the
-    choice for bulk reassignment (the service still checks each case's grid)."""
-    from finegrid.accounts.models import RoleAssignment, User
-    from finegrid.cases.permissions import DISPATCHERS, FIELD, OFFICIALS
-
-    roles = RoleAssignment.objects.filter(role__in=FIELD | OFFICIALS)
-    scoped = scope_for(user, roles=DISPATCHERS).filter(roles, "grid_path")
-    return list(
-        User.objects.filter(pk__in=scoped.values("user_id")).order_by("display_name", "username")
-    )
-
-
 def households_for_report(*, user: Any, limit: int = 300) -> list[Any]:
     """Households a reporter may pick instead of a point: those in the user's jurisdiction, when
     few enough to list (a micro-grid has a few dozen)."""
@@ -290,3 +277,113 @@ def department_whistles(*, user: Any, case: Case | None = None, open_only: bool 
     if open_only:
         qs = qs.filter(status__in=OPEN_WHISTLE_STATUSES)
     return qs.order_by("report_in_due", "id")
+
+
+# --- who may take a case (派遣对象) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assignable:
+    """One way a person may take a case: a field or official role held on a grid of its chain."""
+
+    user: Any
+    role: str
+    grid: Any
+
+    @property
+    def role_label(self) -> str:
+        from finegrid.accounts.models import Role
+
+        return str(Role(self.role).label)
+
+
+# Within a grid, the people who take cases first come first.
+_ROLE_ORDER = (
+    "grid_head",
+    "grid_worker",
+    "micro_worker",
+    "community_official",
+    "street_official",
+    "street_leader",
+    "system_admin",
+)
+MAX_ASSIGNABLE = 200
+
+
+def _chain(case: Case) -> set[str]:
+    """Paths of the grids from the handling grid down to the case's micro-grid: the part of the
+    handling grid's subtree whose people can see and work the case."""
+    parts = [p for p in case.grid_path.split("/") if p]
+    ancestors = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    top = case.handling_grid.path
+    return {p for p in ancestors if p.startswith(top)}
+
+
+def _assignable(*, paths: set[str], actor: Any, search: str) -> list[Assignable]:
+    from finegrid.accounts.models import Role, RoleAssignment
+    from finegrid.cases.permissions import FIELD, OFFICIALS
+
+    if not paths:
+        return []
+    roles = frozenset(FIELD | OFFICIALS)
+    rows = RoleAssignment.objects.filter(
+        grid_path__in=sorted(paths), role__in=roles, user__is_active=True
+    )
+    # one hands a case to people where one works: down or across, never to another community
+    rows = scope_for(actor, roles=roles).filter(rows, "grid_path", indexed=False)
+    needle = search.strip()
+    if needle:
+        labelled = [r for r in roles if needle.lower() in str(Role(r).label).lower()]
+        rows = rows.filter(
+            Q(user__display_name__icontains=needle)
+            | Q(user__username__icontains=needle)
+            | Q(grid__name__icontains=needle)
+            | Q(grid__code__iexact=needle)
+            | Q(role__in=labelled)
+        )
+    found = [
+        Assignable(user=r.user, role=r.role, grid=r.grid)
+        for r in rows.select_related("user", "grid")[:MAX_ASSIGNABLE]
+    ]
+    found.sort(
+        key=lambda a: (a.grid.depth, a.grid.path, _ROLE_ORDER.index(a.role), str(a.user), a.user.pk)
+    )
+    return found
+
+
+def assignable_users(*, case: Case, actor: Any, search: str = "") -> list[Assignable]:
+    """Who ``actor`` may hand ``case`` to (dispatch, reassign): a person holding a field or
+    official role on a grid between the handling grid and the case's micro-grid (so within the
+    handling grid's subtree, and able to see the case), inside the actor's own jurisdiction.
+    Ordered by grid from the top, then role, then name. ``search`` keeps the rows whose name,
+    username, grid name or code, or role contains it. The services check an assignee against
+    this same list."""
+    return _assignable(paths=_chain(case), actor=actor, search=search)
+
+
+def assignable_for_cases(*, cases: list[Case], actor: Any, search: str = "") -> list[Assignable]:
+    """The people who may take at least one of ``cases``: the bulk reassignment's list (the
+    service still checks each case, and refuses the whole batch if one is refused)."""
+    paths: set[str] = set()
+    for case in cases:
+        paths |= _chain(case)
+    return _assignable(paths=paths, actor=actor, search=search)
+
+
+@dataclass(frozen=True)
+class AssignableGroup:
+    grid: Any
+    role: str
+    role_label: str
+    people: list[Any]
+
+
+def assignable_groups(found: list[Assignable]) -> list[AssignableGroup]:
+    """One group per grid and role, in the order of ``found``."""
+    groups: dict[tuple[int, str], AssignableGroup] = {}
+    for a in found:
+        key = (a.grid.pk, a.role)
+        if key not in groups:
+            groups[key] = AssignableGroup(a.grid, a.role, a.role_label, [])
+        groups[key].people.append(a.user)
+    return list(groups.values())

@@ -34,7 +34,13 @@ from finegrid.cases.models import (
     Whistle,
     WhistleStatus,
 )
-from finegrid.cases.permissions import access_case_act, access_department_act
+from finegrid.cases.permissions import (
+    access_case_act,
+    access_department_act,
+    feedback_by,
+    feedback_counts,
+)
+from finegrid.cases.selectors import assignable_users
 from finegrid.cases.workflow import ACTION_VERBS, TRANSITIONS, allowed
 from finegrid.core import pii
 from finegrid.core.errors import InvalidInput, NotFound, Problem
@@ -207,7 +213,7 @@ def case_report(
                 kind="case.new",
                 title=_("New case %(number)s: %(category)s"),
                 params={"number": case.number, "category": category.name},
-                url=f"/cases/{case.pk}/",
+                subject=("case", case.pk),
             )
     except IntegrityError:
         # the same key raced in from a parallel retry (unique idempotency_key); answer as for a
@@ -369,10 +375,12 @@ def case_accept(
 ) -> Case:
     now = now or timezone.now()
     case = _act(case, actor, "accept")
+    retracked: dict[str, Any] = {}
     if track is not None:
         if track not in Track.values:
             raise InvalidInput(Problem(_("Unknown track."), field="track"))
         if track != case.track:
+            retracked = {"track_from": case.track, "track_to": track}
             case.track = track
             safety = case.category.safety_critical
             case.resolve_due = clock.due(
@@ -380,7 +388,7 @@ def case_accept(
             )
     case.accepted_at = case.accepted_at or now
     case.escalate_at = case.resolve_due
-    return _move(case, actor, "accept", now, note=note, track=case.track)
+    return _move(case, actor, "accept", now, note=note, track=case.track, **retracked)
 
 
 @transaction.atomic
@@ -395,7 +403,7 @@ def _hand_to(
 ) -> Case:
     """Dispatch or reassign: the handler must work where the case is, and is told at once."""
     case = _act(case, actor, action)
-    _check_assignee(case, assignee)
+    _check_assignee(case, actor, assignee)
     previous = case.assignee_id
     case.assignee = assignee
     _move(case, actor, action, now, note=note, assignee=assignee.pk, previous=previous)
@@ -404,18 +412,23 @@ def _hand_to(
         kind="case.assigned",
         title=_("Case %(number)s is yours to handle"),
         params={"number": case.number},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return case
 
 
-def _check_assignee(case: Case, assignee: User) -> None:
-    from finegrid.accounts.jurisdiction import scope_for
-    from finegrid.cases.permissions import FIELD, OFFICIALS
-
-    if not scope_for(assignee, roles=frozenset(FIELD | OFFICIALS)).covers(case.grid_path):
+def _check_assignee(case: Case, actor: Any, assignee: User) -> None:
+    # the same list the dispatch form offers: what the page shows is what the service accepts
+    if all(a.user.pk != assignee.pk for a in assignable_users(case=case, actor=actor)):
         raise InvalidInput(
-            Problem(_("The handler must work in the case's grid."), field="assignee")
+            Problem(
+                _(
+                    "Pick a handler who works in %(grid)s, the grid handling the case, "
+                    "within your jurisdiction."
+                ),
+                field="assignee",
+                params={"grid": case.handling_grid.name},
+            )
         )
 
 
@@ -493,7 +506,7 @@ def _settle(
                 kind="case.resolved",
                 title=_("Your case %(number)s is resolved: how did we do?"),
                 params={"number": case.number},
-                url=f"/track/{case.follow_code}/",
+                subject=("case.follow", case.follow_code),
             )
     return case
 
@@ -546,7 +559,7 @@ def case_reopen(*, actor: Any, case: Case, reason: str, now: dt.datetime | None 
     return _reopen(case, actor, now, reason)
 
 
-def _reopen(case: Case, actor: Any, now: dt.datetime, reason: str) -> Case:
+def _reopen(case: Case, actor: Any, now: dt.datetime, reason: str, **data: Any) -> Case:
     safety = case.category.safety_critical
     case.accepted_at = case.resolved_at = case.closed_at = None
     case.reported_at = case.reported_at  # the original report time stays for figures
@@ -556,13 +569,13 @@ def _reopen(case: Case, actor: Any, now: dt.datetime, reason: str) -> Case:
     )
     case.escalate_at = case.accept_due
     case.satisfaction = ""
-    _move(case, actor, "reopen", now, note=reason)
+    _move(case, actor, "reopen", now, note=reason, **data)
     notify(
         users=_grid_people(case.micro_grid, case.handling_grid),
         kind="case.reopened",
         title=_("Case %(number)s is reopened"),
         params={"number": case.number},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return case
 
@@ -590,7 +603,11 @@ def case_feedback(
     actor: Any = None,
     now: dt.datetime | None = None,
 ) -> Case:
-    """The reporter's answer, by login or follow-up code. 不满意 reopens the case."""
+    """An answer on the follow-up page (满意 / 基本满意 / 不满意), recorded as given by whoever
+    gave it: the signed-in reporter, or the holder of the code (``actor`` when signed in). Only
+    the reporter's answer counts — it sets the satisfaction, and closes the case, or reopens it
+    when dissatisfied; see ``permissions.feedback_counts`` and decision 0007. Any other answer
+    stays in the trace and the case waits on."""
     now = now or timezone.now()
     case = _locked(case)
     if satisfaction not in SATISFACTION:
@@ -603,7 +620,7 @@ def case_feedback(
         raise IllegalTransition(
             Problem(_("This case is not waiting for feedback."), field="status")
         )
-    case.satisfaction = satisfaction
+    by, counted = feedback_by(actor, case), feedback_counts(actor, case)
     _event(
         case,
         actor,
@@ -613,11 +630,27 @@ def case_feedback(
         now,
         note=comment,
         satisfaction=satisfaction,
+        by=by,
+        counted=counted,
     )
+    if not counted:
+        return case
+    case.satisfaction = satisfaction
+    reporter = by == "reporter"
     if satisfaction == "dissatisfied":
-        return _reopen(case, actor, now, comment or str(_("The reporter is dissatisfied.")))
+        why = (
+            _("The reporter is dissatisfied.")
+            if reporter
+            else _("The holder of the follow-up code is dissatisfied.")
+        )
+        return _reopen(case, actor, now, comment or str(why), by=by)
     case.closed_at = now
-    return _move(case, actor, "close", now, note=str(_("Closed after the reporter's feedback.")))
+    note = (
+        _("Closed after the reporter's feedback.")
+        if reporter
+        else _("Closed after feedback by the holder of the follow-up code.")
+    )
+    return _move(case, actor, "close", now, note=str(note), by=by)
 
 
 @transaction.atomic
@@ -668,18 +701,22 @@ def case_whistle(
         resolve_due=clock.due(now, department.resolve_minutes, working_hours=True),
     )
     case.department = department
+    # a department's part makes it 跟踪办: the trace says so when the track changes here
+    retracked: dict[str, Any] = {"track_from": case.track, "track_to": Track.FOLLOW_UP}
+    if case.track == Track.FOLLOW_UP:
+        retracked = {}
     case.track = Track.FOLLOW_UP
     if case.accepted_at is None:
         case.accepted_at = now
     case.resolve_due = max(case.resolve_due, whistle.resolve_due)
     case.escalate_at = case.resolve_due
-    _move(case, actor, "whistle", now, note=note, department=department.code)
+    _move(case, actor, "whistle", now, note=note, department=department.code, **retracked)
     notify(
         users=department.staff.all(),
         kind="case.whistle",
         title=_("Whistle: case %(number)s needs %(department)s"),
         params={"number": case.number, "department": department.name},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return whistle
 
@@ -794,6 +831,104 @@ def case_supervise(
     return case
 
 
+# --- carrying a case up by hand (上报社区 / 上报街道) ---------------------------------------------
+
+ESCALATION_TARGETS = {"community": Level.COMMUNITY, "street": Level.STREET}
+
+
+@transaction.atomic
+def case_carry_up(
+    *, actor: Any, case: Case, to: str, reason: str, now: dt.datetime | None = None
+) -> Case:
+    """上报: the grid handling an open case carries it one level up the grid tree, with a reason.
+
+    Levels (street → community → grid → micro-grid): ``to="community"`` (上报社区) takes a case
+    handled by a grid — or by a micro-grid or dedicated grid directly under the community — to
+    that community; ``to="street"`` (上报街道) takes a case handled by a community to its street.
+    One level at a time (逐级上报): a grid's case goes to the community first, and the community
+    carries it on if it cannot settle it either; naming any other level than the one right
+    above is refused (409, field ``to``), and so is a second click once the case is up.
+
+    Who: a grid head, full-time worker or official whose jurisdiction covers the handling grid
+    (``permissions.access_handling_grid``). The handler and status stay; the people responsible
+    for the new grid are told in the same transaction. The deadlines stay too — carrying a case
+    up buys no time, and the on-time figures count from the first clock — while the escalation
+    timer starts again at the new level, as after the sweep's escalation, so that the community
+    is not carried further up minutes after receiving the case."""
+    now = now or timezone.now()
+    case = _act(case, actor, "escalate")
+    if to not in ESCALATION_TARGETS:
+        raise InvalidInput(Problem(_("Escalate to the community or to the street."), field="to"))
+    _need(reason, "reason")
+    if not allowed("escalate", case.status):
+        raise IllegalTransition(
+            Problem(
+                _("Only an open case can be escalated; this one is %(status)s."),
+                field="status",
+                params={"status": case.get_status_display()},
+            )
+        )
+    below = case.handling_grid
+    above = _level_above(below, to)
+    case.handling_grid = above
+    case.escalation_level += 1
+    case.escalate_at = _next_escalation(case, above, now)
+    _refresh_clock(case, now)
+    case.save()
+    _event(
+        case,
+        actor,
+        "escalate",
+        case.status,
+        case.status,
+        now,
+        note=reason.strip(),
+        manual=True,
+        to=to,
+        from_grid=below.code,
+        to_grid=above.code,
+        from_name=below.name,
+        to_name=above.name,
+        level=case.escalation_level,
+    )
+    told = _responsible_for(above) | ({case.supervisor_id} if case.supervisor_id else set())
+    notify(
+        users=told - {getattr(actor, "pk", None)},
+        kind="case.escalated",
+        title=_("Case %(number)s is carried up to %(grid)s: %(reason)s"),
+        params={"number": case.number, "grid": above.name, "reason": reason.strip()[:80]},
+        subject=("case", case.pk),
+    )
+    return case
+
+
+def _level_above(grid: Grid, to: str) -> Grid:
+    above = grid.parent
+    if above is None:
+        raise IllegalTransition(
+            Problem(_("The street is the top of the net: there is no level above it."), field="to")
+        )
+    if above.level != ESCALATION_TARGETS[to]:
+        raise IllegalTransition(
+            Problem(
+                _("%(grid)s carries a case up one level at a time: next is %(next)s (%(level)s)."),
+                field="to",
+                params={"grid": grid.name, "next": above.name, "level": above.get_level_display()},
+            )
+        )
+    return above
+
+
+def _responsible_for(grid: Grid) -> set[int]:
+    """Who answers for ``grid``: its duty list, and the dispatchers assigned on it."""
+    from finegrid.accounts.models import RoleAssignment
+    from finegrid.cases.permissions import DISPATCHERS
+
+    duty = Responsibility.objects.filter(grid=grid).values_list("person_id", flat=True)
+    roles = RoleAssignment.objects.filter(grid=grid, role__in=DISPATCHERS)
+    return set(duty) | set(roles.values_list("user_id", flat=True))
+
+
 # --- the clock sweep ------------------------------------------------------------------------
 
 
@@ -836,7 +971,7 @@ class _SweepBatch:
                 kind="case.escalated",
                 title=_("Case %(number)s is overdue and escalated to you"),
                 params={"number": case.number},
-                url=f"/cases/{case.pk}/",
+                subject=("case", case.pk),
             )
         notify_rows(rows)
 
@@ -849,18 +984,7 @@ def _escalate(case: Case, now: dt.datetime, batch: _SweepBatch) -> None:
     if parent is not None:
         case.handling_grid = parent
     case.escalation_level += 1
-    safety = case.category.safety_critical
-    minutes = (
-        case.category.accept_minutes
-        if case.accepted_at is None
-        else case.category.resolve_minutes(case.track)
-    )
-    # at the top of the tree the clock stops escalating; the colour stays as it is
-    case.escalate_at = (
-        clock.due(now, max(1, minutes), working_hours=not safety)
-        if parent is not None and parent.parent_id
-        else None
-    )
+    case.escalate_at = _next_escalation(case, parent, now)
     _refresh_clock(case, now)
     batch.events.append(
         CaseEvent(
@@ -872,6 +996,8 @@ def _escalate(case: Case, now: dt.datetime, batch: _SweepBatch) -> None:
             data={
                 "from_grid": before.code,
                 "to_grid": case.handling_grid.code,
+                "from_name": before.name,
+                "to_name": case.handling_grid.name,
                 "level": case.escalation_level,
             },
         )
@@ -879,6 +1005,20 @@ def _escalate(case: Case, now: dt.datetime, batch: _SweepBatch) -> None:
     batch.notices.append(
         (batch.people_of(case.handling_grid) + ([case.supervisor] if case.supervisor else []), case)
     )
+
+
+def _next_escalation(case: Case, grid: Grid | None, now: dt.datetime) -> dt.datetime | None:
+    """When a case that has just reached ``grid`` goes up again if still not done: a full clock
+    of its stage (accepting, resolving) from now; at the top of the tree, never (the colour
+    stays as it is)."""
+    if grid is None or grid.parent_id is None:
+        return None
+    minutes = (
+        case.category.accept_minutes
+        if case.accepted_at is None
+        else case.category.resolve_minutes(case.track)
+    )
+    return clock.due(now, max(1, minutes), working_hours=not case.category.safety_critical)
 
 
 def _due_cases(now: dt.datetime, limit: int, pk: int | None = None) -> list[Case]:
@@ -1001,6 +1141,6 @@ def whistle_withdraw(
         kind="case.whistle_withdrawn",
         title=_("Whistle withdrawn: case %(number)s no longer needs %(department)s"),
         params={"number": case.number, "department": department.name},
-        url=f"/cases/{case.pk}/",
+        subject=("case", case.pk),
     )
     return whistle

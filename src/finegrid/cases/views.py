@@ -42,11 +42,12 @@ from finegrid.cases.models import (
     Department,
     Source,
     Status,
+    Track,
     WhistleStatus,
 )
 from finegrid.cases.permissions import CASE_READERS, access_case_act
 from finegrid.cases.photos import photo_store, photos_discard
-from finegrid.cases.workflow import ACTION_LABELS, TRANSITIONS, allowed
+from finegrid.cases.workflow import ACTION_LABELS, IN_PLACE, TRANSITIONS, allowed, event_label
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound
 
 PER_PAGE = 50
@@ -71,6 +72,12 @@ BUTTONS = {
     "report_in": _("Report in"),
     "dept_resolve": _("Department resolves"),
     "withdraw_whistle": _("Withdraw the whistle"),
+    "escalate": _("Escalate"),
+}
+# 上报: the button says where the case goes
+CARRY_UP_BUTTONS = {
+    "community": _("Escalate to the community"),
+    "street": _("Escalate to the street"),
 }
 DEPARTMENT_ACTIONS = ("report_in", "dept_resolve")
 # Buttons shown once per whistle of the case rather than once per case.
@@ -249,9 +256,12 @@ def _action_form(action: str, case: Case, data: Any = None, **extra: Any) -> for
     if action == "accept":
         return f.AcceptForm(data, initial={"track": case.track})
     if action in ("dispatch", "reassign"):
-        return f.HandlerForm(data, handlers=extra["handlers"])
+        return f.HandlerForm(data, assignables=extra["assignables"])
     if action == "supervise":
         return f.SuperviseForm(data, people=extra["handlers"])
+    if action == "escalate":
+        # the level posted is checked by the service, which names a stale one in its own words
+        return f.EscalateForm(data, initial={"to": carry_up_target(case)})
     if action == "whistle":
         return f.WhistleForm(data)
     if action == "withdraw_whistle":
@@ -270,8 +280,21 @@ def _action_form(action: str, case: Case, data: Any = None, **extra: Any) -> for
     return f.NoteForm(data)
 
 
+def carry_up_target(case: Case) -> str | None:
+    """Where 上报 takes the case from its handling grid: the level right above, if any."""
+    above = case.handling_grid.parent
+    for to, level in services.ESCALATION_TARGETS.items():
+        if above is not None and above.level == level:
+            return to
+    return None
+
+
 def _available(user: Any, case: Case, action: str) -> bool:
-    if action in TRANSITIONS:
+    if action == "escalate":
+        return (
+            allowed(action, case.status) and may(user, case, action) and bool(carry_up_target(case))
+        )
+    if action in TRANSITIONS or action in IN_PLACE:
         return allowed(action, case.status) and may(user, case, action)
     if action == "progress":
         return case.status in OPEN_STATUSES and may(user, case, action)
@@ -293,7 +316,9 @@ def _case_context(
     user = request.user
     actions = [a for a in BUTTONS if a not in WHISTLE_ACTIONS and _available(user, case, a)]
     extra: dict[str, Any] = {}
-    if {"dispatch", "reassign", "supervise"} & set(actions):
+    if {"dispatch", "reassign"} & set(actions):
+        extra["assignables"] = selectors.assignable_users(case=case, actor=user)
+    if "supervise" in actions:
         extra["handlers"] = selectors.handler_candidates(paths=[case.grid_path])
     if "merge" in actions:
         extra["duplicates"] = selectors.duplicate_candidates(
@@ -303,7 +328,10 @@ def _case_context(
     buttons: list[dict[str, Any]] = []
     for action in actions:
         form = failed_form if action == failed else _action_form(action, case, **extra)
-        buttons.append({"action": action, "label": BUTTONS[action], "form": form})
+        label = BUTTONS[action]
+        if action == "escalate":
+            label = CARRY_UP_BUTTONS[carry_up_target(case) or "community"]
+        buttons.append({"action": action, "label": label, "form": form})
     for w in whistles:
         action = "report_in" if w.status == WhistleStatus.WHISTLED else "dept_resolve"
         form = (
@@ -332,15 +360,7 @@ def _case_context(
         "case": case,
         "deadline": deadline_of(case, timezone.now()) if case.is_open else None,
         "reporter": _mask_name(case.reporter_name),
-        "trace": [
-            {
-                "event": e,
-                "label": ACTION_LABELS.get(e.action, e.action),
-                "from": statuses.get(e.from_status, ""),
-                "to": statuses.get(e.to_status, "") if e.to_status != e.from_status else "",
-            }
-            for e in trace
-        ],
+        "trace": [_trace_row(e, statuses) for e in trace],
         "buttons": buttons,
         "failed": failed,
         "duplicates": extra.get("duplicates") or [],
@@ -348,6 +368,25 @@ def _case_context(
         "done": done,
         "stray_errors": stray,
         "satisfaction": dict(f.SATISFACTION_CHOICES).get(case.satisfaction, case.satisfaction),
+    }
+
+
+def _trace_row(e: Any, statuses: dict[str, Any]) -> dict[str, Any]:
+    tracks = dict(Track.choices)
+    data = e.data or {}
+    return {
+        "event": e,
+        "label": event_label(e.action, data),
+        "from": statuses.get(e.from_status, ""),
+        "to": statuses.get(e.to_status, "") if e.to_status != e.from_status else "",
+        # who answered with the follow-up code, when not the signed-in reporter (an answer from
+        # before the trace said so, with no one signed in, was a code's holder too)
+        "by_code": data.get("by") == "code_holder"
+        or (e.action == "feedback" and "by" not in data and e.actor_id is None),
+        "uncounted": e.action == "feedback" and data.get("counted") is False,
+        "track_from": tracks.get(data.get("track_from", "")),
+        "track_to": tracks.get(data.get("track_to", "")),
+        "grids": (data["from_name"], data["to_name"]) if "to_name" in data else None,
     }
 
 
@@ -393,6 +432,8 @@ def _perform(action: str, request: HttpRequest, case: Case, form: forms.Form) ->
     elif action in ("dispatch", "reassign"):
         move = services.case_dispatch if action == "dispatch" else services.case_reassign
         move(actor=user, case=case, assignee=form.handlers[d["assignee"]], note=d["note"])  # type: ignore[attr-defined]
+    elif action == "escalate":
+        services.case_carry_up(actor=user, case=case, to=d["to"], reason=d["reason"])
     elif action == "whistle":
         services.case_whistle(actor=user, case=case, department=d["department"], note=d["note"])
     elif action == "start":
@@ -440,7 +481,9 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     case = selectors.case_get(user=request.user, pk=pk)
     extra: dict[str, Any] = {}
-    if action in ("dispatch", "reassign", "supervise"):
+    if action in ("dispatch", "reassign"):
+        extra["assignables"] = selectors.assignable_users(case=case, actor=request.user)
+    if action == "supervise":
         extra["handlers"] = selectors.handler_candidates(paths=[case.grid_path])
     if action in DEPARTMENT_ACTIONS:
         extra["departments"] = list(Department.objects.filter(staff=request.user.pk))
@@ -450,7 +493,8 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             _perform(action, request, case, form)
         except InvalidInput as exc:
-            f.put_problems(form, exc, rename={"file": "photos"})
+            # a refused 上报 level is named on top: its field is hidden on the page
+            f.put_problems(form, exc, rename={"file": "photos", "to": ""})
             status = exc.status
         except Forbidden as exc:
             form.add_error(None, _problem_text(exc))
@@ -515,12 +559,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         {"colour": c, "label": c.label, "n": by_colour.get(c.value, 0)}
         for c in selectors.COLOUR_ORDER
     ]
+    found = selectors.assignable_for_cases(cases=list(page), actor=request.user)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
         "counts": counts,
-        "handlers": selectors.handlers_within(user=request.user),
+        "groups": selectors.assignable_groups(found),
         "query": request.GET.urlencode(),
     }
     return _render(request, "cases/queue.html", "cases/_queue_results.html", context)
@@ -540,7 +585,7 @@ def bulk_reassign(request: HttpRequest) -> HttpResponse:
     form = f.BulkReassignForm(
         request.POST,
         case_ids=list(found),
-        handlers=selectors.handlers_within(user=request.user),
+        assignables=selectors.assignable_for_cases(cases=list(found.values()), actor=request.user),
     )
     if not ids or not form.is_valid():
         messages.error(request, _("Pick the cases and a handler."))
@@ -609,7 +654,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             actor = request.user if request.user.is_authenticated else None
             try:
-                services.case_feedback(
+                case = services.case_feedback(
                     case=case,
                     satisfaction=form.cleaned_data["satisfaction"],
                     comment=form.cleaned_data["comment"],
@@ -619,10 +664,19 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
                 f.put_problems(form, exc)
                 status = exc.status
             else:
-                messages.success(request, _("Thank you for your feedback."))
+                if case.status == Status.AWAITING_FEEDBACK:
+                    messages.info(
+                        request,
+                        _(
+                            "Thank you: your answer is in the case's record. As it is not the "
+                            "reporter's own, the case waits for the reporter's answer."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Thank you for your feedback."))
                 return redirect("track:follow", code=case.follow_code)
     events = [
-        {"at": e.at, "label": ACTION_LABELS[e.action], "to": e.to_status}
+        {"at": e.at, "label": event_label(e.action, e.data), "to": e.to_status}
         for e in selectors.case_trace(case)
         if e.action in PUBLIC_ACTIONS
     ]
@@ -636,12 +690,34 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "cases/track.html", context, status=status)
 
 
+@cased
+def assignees(request: HttpRequest) -> HttpResponse:
+    """The assignee list filtered as the dispatcher types (htmx): for one case on its page, or
+    for the cases of a queue page (bulk reassignment)."""
+    ids = [pk for x in request.GET.getlist("case") if (pk := selectors.parse_id(x)) is not None]
+    query = request.GET.get("q", "")
+    bulk = request.GET.get("bulk") == "1"
+    if not bulk and len(ids) == 1:
+        case = selectors.case_get(user=request.user, pk=ids[0])
+        found = selectors.assignable_users(case=case, actor=request.user, search=query)
+    else:
+        cases = list(selectors.case_list(user=request.user).filter(pk__in=ids[:PER_PAGE]))
+        found = selectors.assignable_for_cases(cases=cases, actor=request.user, search=query)
+    context = {
+        "groups": selectors.assignable_groups(found),
+        "select_id": request.GET.get("id", "")[:40],
+        "bulk": bulk,
+    }
+    return render(request, "cases/_assignee_select.html", context)
+
+
 urlpatterns = [
     path("", queue, name="queue"),
     path("mine/", mine, name="mine"),
     path("new/", report_new, name="new"),
     path("department/", department, name="department"),
     path("bulk-reassign/", bulk_reassign, name="bulk_reassign"),
+    path("assignees/", assignees, name="assignees"),
     path("<int:pk>/", case_detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", case_act, name="act"),
 ]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from finegrid.cases.models import OPEN_STATUSES
 from finegrid.cases.models import Status as S
 
-# action → (statuses it may start from, status it leads to). Actions not listed here (escalate,
-# supervise, progress, visit_back, feedback) leave the status as it is or decide it themselves.
+# action → (statuses it may start from, status it leads to). Actions not listed here or in
+# IN_PLACE (supervise, progress, visit_back, feedback) leave the status as it is or decide it
+# themselves.
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "accept": (frozenset({S.REPORTED, S.RETURNED, S.REOPENED}), S.ACCEPTED),
     "dispatch": (frozenset({S.ACCEPTED, S.RETURNED, S.REOPENED}), S.DISPATCHED),
@@ -25,6 +29,12 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "reject": (frozenset({S.REPORTED, S.ACCEPTED}), S.REJECTED),
     "merge": (frozenset({S.REPORTED, S.ACCEPTED}), S.MERGED),
     "reopen": (frozenset({S.RESOLVED, S.AWAITING_FEEDBACK, S.CLOSED}), S.REOPENED),
+}
+
+# Moves that keep the status: action → statuses it may start from. 上报 (escalate) carries an open
+# case one level up the grid tree; its handler and status stay.
+IN_PLACE: dict[str, frozenset[str]] = {
+    "escalate": frozenset(OPEN_STATUSES),
 }
 
 ACTION_LABELS = {
@@ -52,7 +62,26 @@ ACTION_LABELS = {
 }
 
 
+# 上报社区 / 上报街道: an escalation by hand, named by where it went
+CARRY_UP_LABELS = {
+    "community": _("Carried up to the community"),
+    "street": _("Carried up to the street"),
+}
+
+
+def event_label(action: str, data: dict[str, Any]) -> Any:
+    """What a step of the trace is called: by its action, told apart where the action alone
+    would mislead (an escalation by hand, an answer not given by the signed-in reporter)."""
+    if action == "escalate" and data.get("manual"):
+        return CARRY_UP_LABELS.get(data.get("to", ""), ACTION_LABELS[action])
+    if action == "feedback" and data.get("by") != "reporter":
+        return _("Feedback with the follow-up code")
+    return ACTION_LABELS.get(action, action)
+
+
 def allowed(action: str, status: str) -> bool:
+    if action in IN_PLACE:
+        return status in IN_PLACE[action]
     sources, _to = TRANSITIONS[action]
     return status in sources
 
@@ -72,4 +101,5 @@ ACTION_VERBS = {
     "reject": _("reject"),
     "merge": _("merge"),
     "reopen": _("reopen"),
+    "escalate": _("escalate"),
 }

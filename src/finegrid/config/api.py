@@ -15,6 +15,7 @@ from finegrid.cases.api import router as cases_router
 from finegrid.core import text
 from finegrid.core.errors import FinegridError, InvalidInput, Problem, bilingual
 from finegrid.grids.api import router as grids_router
+from finegrid.notifications.api import router as notifications_router
 from finegrid.registry.api import router as registry_router
 from finegrid.registry.api_imports import export_router
 from finegrid.registry.api_imports import router as imports_router
@@ -90,3 +91,4 @@ api.add_router("/registry/people", export_router)
 api.add_router("/registry", registry_router)
 api.add_router("/registry/imports", imports_router)
 api.add_router("/cases", cases_router)
+api.add_router("/notifications", notifications_router)

@@ -37,6 +37,8 @@ TILE_CRS = os.environ.get("FINEGRID_TILE_CRS", "").strip().lower() or (
     if any(host in TILE_URL for host in ("autonavi", "amap", "gtimg", "tencent", "qq.com"))
     else "wgs84"
 )
+# How often an open page asks for the inbox badge's count (docs/architecture.md, Notifications).
+INBOX_POLL_SECONDS = int(os.environ.get("FINEGRID_INBOX_POLL_SECONDS", "20"))
 DEMO_PASSWORD = os.environ.get("FINEGRID_DEMO_PASSWORD", "finegrid-demo")
 
 INSTALLED_APPS = [
@@ -63,11 +65,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "finegrid.core.middleware.LanguageMiddleware",
-    "finegrid.core.middleware.QueryTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # after auth and messages: its 400 page draws the site's header
+    "finegrid.core.middleware.QueryTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -153,6 +156,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SESSION_COOKIE_HTTPONLY = True
+# the refused form's page in the site's style, not Django's (core/views.py)
+CSRF_FAILURE_VIEW = "finegrid.core.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False
 
 LOGGING = {

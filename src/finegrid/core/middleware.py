@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 
 from finegrid.core import text
 from finegrid.core.errors import InvalidInput, Problem
+from finegrid.core.views import error_page
 
 
 class LanguageMiddleware:
@@ -40,7 +41,7 @@ class QueryTextMiddleware:
     Bodies are checked field by field by the forms and the API schemas; a filter in the query
     string (``?q=``, ``?grid=``) reaches a selector with no form in between, and PostgreSQL
     fails on a NUL in any query. The API answers 422 naming the parameter, as for a bad body;
-    pages answer 400 with the same words.
+    pages answer the 400 page with the same words, in the user's language.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -53,12 +54,8 @@ class QueryTextMiddleware:
         error = InvalidInput(problem)
         if request.path.startswith("/api/"):
             return JsonResponse(error.as_dict(), status=422)
-        words = error.as_dict()
-        return HttpResponse(
-            f"{words['message']}\n{words['message_en']}\n",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        problem_text = str(problem.message) % (problem.params or {})
+        return error_page(request, 400, detail=problem_text)
 
     @staticmethod
     def _problem(request: HttpRequest) -> Problem | None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
+
+from finegrid.open311 import formats
 
 
 @dataclass(frozen=True)
@@ -42,3 +45,13 @@ def not_found(message: str | Promise, **params: Any) -> Open311Error:
 
 def forbidden(message: str | Promise, **params: Any) -> Open311Error:
     return Open311Error(403, Fault(message, params or None))
+
+
+def error_answer(
+    request: HttpRequest, status: int, code: str, message: str | Promise
+) -> HttpResponse:
+    """The spec's error list, in the format the address asks for (JSON unless it ends .xml)."""
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return formats.render(
+        fmt, "errors", [{"code": status, "description": str(message)}], status=status
+    )

@@ -9,3 +9,12 @@ document.addEventListener("DOMContentLoaded", () => {
     menu.classList.toggle("is-open", open);
   });
 });
+
+// An error page's "Back" button, shown only when there is somewhere to go back to.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-fg-back]").forEach((button) => {
+    if (window.history.length < 2) return;
+    button.hidden = false;
+    button.addEventListener("click", () => window.history.back());
+  });
+});

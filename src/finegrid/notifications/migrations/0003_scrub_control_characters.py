@@ -8,7 +8,7 @@ from finegrid.core.scrub import scrub_stored_text
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0001_initial'),
+        ('notifications', '0002_subject_and_english_title'),
     ]
 
     operations = [scrub_stored_text("notifications")]
