@@ -114,3 +114,19 @@ def test_a_worker_may_not_import(worker: User, net: Net) -> None:
 def test_the_export_is_scoped(official: User, net: Net) -> None:
     exported = client_for(official).get("/api/v1/grids/export?level=micro").json()
     assert [f["properties"]["code"] for f in exported["features"]] == ["M1", "M2"]
+
+
+def test_a_control_character_in_a_property_is_named_by_feature(leader: User, net: Net) -> None:
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            _feature("M4", "G2", box(104.03, 30.0, 104.035, 30.005), name="高堆\x071-2微网格"),
+        ],
+    }
+    r = _post(leader, collection)
+    assert r.status_code == 422
+    errors = r.json()["errors"]
+    named = [e for e in errors if e["field"] == "name"]
+    assert [e["row"] for e in named] == [1]
+    assert "U+0007" in named[0]["message_en"]
+    assert not Grid.objects.filter(code="M4").exists()

@@ -54,3 +54,15 @@ def test_departments_residents_and_workers_may_not_export(net, leader, dept, res
         assert page.status_code == 403 if user is not resident else sent_home(page)
         assert client_for(user).get("/api/v1/registry/people/export.xlsx").status_code == 403
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_a_stored_control_character_does_not_break_the_export(net, leader, official):
+    from finegrid.registry.models import Person
+
+    person = register(leader, home_in(net.m1, "锦丰1号"), name="张三")
+    # as a record written before input was checked holds it
+    Person.objects.filter(pk=person.pk).update(name="张\x07三", notes="独居\x1b\n每周走访")
+    rows = _rows(client_for(official).get("/registry/people/export.xlsx"))
+    assert rows[2][0] == "张三"
+    assert rows[2][13] == "独居\n每周走访"
+    assert AuditEvent.objects.filter(action="export", actor=official).count() == 1

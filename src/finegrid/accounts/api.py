@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, django_auth
 from finegrid.accounts.models import ApiToken, User
 from finegrid.accounts.tokens import token_user
 from finegrid.core.errors import FinegridError
+from finegrid.core.schemas import Input
 
 router = Router(tags=["auth"])
 
@@ -26,7 +27,7 @@ class BearerToken(HttpBearer):
 API_AUTH = [BearerToken(), django_auth]
 
 
-class TokenIn(Schema):
+class TokenIn(Input):
     username: str
     password: str
     name: str = Field("", max_length=64)  # ApiToken.name: longer is refused, naming the field

@@ -38,6 +38,7 @@ from finegrid.cases.models import (
 from finegrid.cases.permissions import CASE_READERS, FIELD, OFFICIALS, feedback_by
 from finegrid.cases.workflow import event_label
 from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.schemas import Input, LongText
 from finegrid.grids.geo import METRES_PER_DEGREE
 
 router = Router(tags=["cases"], auth=API_AUTH)
@@ -151,9 +152,9 @@ class CaseDetail(CaseItem):
     events: list[EventOut]
 
 
-class CaseIn(Schema):
+class CaseIn(Input):
     category: str = Field(description="code from the managed taxonomy, e.g. sanitation")
-    description: str = Field(max_length=2000)
+    description: LongText = Field(max_length=2000)
     lat: float | None = None
     lng: float | None = None
     household_id: int | None = None
@@ -167,7 +168,7 @@ class CaseIn(Schema):
     photos: list[str] = Field([], description="ids from POST /api/v1/cases/photos")
 
 
-class CaseQuery(Schema):
+class CaseQuery(Input):
     status: Status | None = None
     open: bool = Field(False, description="only open cases")
     colour: Colour | None = None
@@ -183,13 +184,13 @@ class CaseQuery(Schema):
     offset: int = 0
 
 
-class PageQuery(Schema):
+class PageQuery(Input):
     limit: int = 50
     offset: int = 0
 
 
-class NoteIn(Schema):
-    note: str = ""
+class NoteIn(Input):
+    note: LongText = ""
 
 
 class AcceptIn(NoteIn):
@@ -200,18 +201,18 @@ class AssignIn(NoteIn):
     assignee: str = Field(description="username or user id of the handler")
 
 
-class PhotoNoteIn(Schema):
-    note: str = ""
+class PhotoNoteIn(Input):
+    note: LongText = ""
     photos: list[str] = []
 
 
-class ReasonIn(Schema):
-    reason: str
+class ReasonIn(Input):
+    reason: LongText
 
 
-class EscalateIn(Schema):
+class EscalateIn(Input):
     to: str = Field(description="community (上报社区) or street (上报街道): the level right above")
-    reason: str = Field("", max_length=1000)
+    reason: LongText = Field("", max_length=1000)
 
 
 class AssigneeGroup(Schema):
@@ -225,7 +226,7 @@ class AssigneesOut(Schema):
     groups: list[AssigneeGroup]
 
 
-class MergeIn(Schema):
+class MergeIn(Input):
     into: str = Field(description="number of the case this one duplicates")
 
 
@@ -237,18 +238,18 @@ class DepartmentResolveIn(PhotoNoteIn):
     department: str
 
 
-class VisitBackIn(Schema):
-    note: str
+class VisitBackIn(Input):
+    note: LongText
     close: bool = True
 
 
-class SuperviseIn(Schema):
+class SuperviseIn(Input):
     supervisor: str = Field(description="username or user id of the supervisor (监督员)")
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(Input):
     satisfaction: str = Field(description="satisfied, basically_satisfied or dissatisfied")
-    comment: str = Field("", max_length=1000)
+    comment: LongText = Field("", max_length=1000)
 
 
 class PublicEvent(Schema):

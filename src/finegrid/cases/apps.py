@@ -11,9 +11,11 @@ class CasesConfig(AppConfig):
         from django.urls import reverse
 
         from finegrid.cases.models import Category
+        from finegrid.cases.selectors import household_cases
         from finegrid.cases.services import cases_sweep, forget_categories
         from finegrid.core import periodic, pii
         from finegrid.notifications import subjects
+        from finegrid.registry.panels import HouseholdPanel, register_household_panel
 
         # an edited taxonomy is seen at once in this process (others within a minute)
         post_save.connect(forget_categories, sender=Category, dispatch_uid="cases.categories.save")
@@ -27,3 +29,7 @@ class CasesConfig(AppConfig):
         # what a case notice links to: the case page, or for its reporter the follow-up page
         subjects.register("case", lambda pk: reverse("cases:detail", args=[pk]))
         subjects.register("case.follow", lambda code: reverse("track:follow", args=[code]))
+        # the household page shows the family's cases without the registry importing cases
+        register_household_panel(
+            HouseholdPanel("cases", _("Cases"), "cases/_household_cases.html", household_cases)
+        )

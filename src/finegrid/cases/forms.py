@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.cases.models import Category, Colour, Department, Source, Status, Track, Urgency
 from finegrid.cases.selectors import assignable_groups
 from finegrid.core.errors import InvalidInput
+from finegrid.core.forms import Form
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE = forms.Textarea(attrs={"rows": 2})
@@ -57,7 +58,7 @@ def category_choices() -> list[tuple[str, str]]:
     return [(c.code, c.name) for c in Category.objects.filter(active=True)]
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     category = forms.ChoiceField(label=_("Category"))
     description = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -125,7 +126,7 @@ class ResidentReportForm(ReportForm):
             self.fields["household"].label = _("Or: at my home")
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
     track = forms.ChoiceField(label=_("Track"), choices=Track.choices)
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
@@ -138,7 +139,7 @@ def assignee_choices(assignables: list[Any]) -> list[tuple[str, list[tuple[int, 
     ]
 
 
-class HandlerForm(forms.Form):
+class HandlerForm(Form):
     assignee = forms.TypedChoiceField(label=_("Handler"), coerce=int)
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
@@ -148,7 +149,7 @@ class HandlerForm(forms.Form):
         self.fields["assignee"].choices = assignee_choices(assignables)  # type: ignore[attr-defined]
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(Form):
     to = forms.ChoiceField(
         widget=forms.HiddenInput,
         choices=[("community", _("community")), ("street", _("street"))],
@@ -156,38 +157,38 @@ class EscalateForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=NOTE, required=False)
 
 
-class WhistleForm(forms.Form):
+class WhistleForm(Form):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.all(), empty_label=None
     )
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
 
-class WithdrawWhistleForm(forms.Form):
+class WithdrawWhistleForm(Form):
     department = forms.ModelChoiceField(
         queryset=Department.objects.all(), widget=forms.HiddenInput, empty_label=None
     )
     reason = forms.CharField(label=_("Reason"), widget=NOTE, required=False)
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
 
-class PhotoNoteForm(forms.Form):
+class PhotoNoteForm(Form):
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
     photos = photos_field()
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), widget=NOTE, required=False)
 
 
-class MergeForm(forms.Form):
+class MergeForm(Form):
     into = forms.CharField(label=_("Merge into case number"), max_length=20)
 
 
-class SuperviseForm(forms.Form):
+class SuperviseForm(Form):
     supervisor = forms.TypedChoiceField(label=_("Supervisor"), coerce=int)
 
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
@@ -196,7 +197,7 @@ class SuperviseForm(forms.Form):
         self.fields["supervisor"].choices = [(u.pk, str(u)) for u in people]  # type: ignore[attr-defined]
 
 
-class DepartmentActForm(forms.Form):
+class DepartmentActForm(Form):
     department = forms.TypedChoiceField(widget=forms.HiddenInput, coerce=int)
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
     photos = photos_field()
@@ -215,14 +216,14 @@ class DepartmentActForm(forms.Form):
         self.fields["department"].choices = [(d.pk, d.name) for d in departments]  # type: ignore[attr-defined]
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     satisfaction = forms.ChoiceField(
         label=_("How satisfied are you?"), choices=SATISFACTION_CHOICES, widget=forms.RadioSelect
     )
     comment = forms.CharField(label=_("Comment"), widget=NOTE, required=False)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(Form):
     grid = forms.CharField(label=_("Grid code"), required=False, max_length=40)
     category = forms.ChoiceField(label=_("Category"), required=False)
     track = forms.ChoiceField(label=_("Track"), choices=[("", "—"), *Track.choices], required=False)
@@ -245,7 +246,7 @@ class QueueFilterForm(forms.Form):
         self.fields["category"].choices = [("", "—"), *category_choices()]  # type: ignore[attr-defined]
 
 
-class BulkReassignForm(forms.Form):
+class BulkReassignForm(Form):
     cases = forms.TypedMultipleChoiceField(label=_("Cases"), coerce=int)
     assignee = forms.TypedChoiceField(label=_("New handler"), coerce=int)
     note = forms.CharField(label=_("Note"), required=False, max_length=200)

@@ -111,6 +111,18 @@ def my_tasks(*, user: Any) -> QuerySet[Case]:
     )
 
 
+HOUSEHOLD_CASES = 10
+
+
+def household_cases(*, user: Any, household: Any, limit: int = HOUSEHOLD_CASES) -> dict[str, Any]:
+    """The household page's panel: the newest cases placed at ``household`` that the user may
+    read, and how many there are in all."""
+    qs = case_queryset(user).filter(household=household)
+    cases = list(qs.select_related("category").order_by("-reported_at", "-id")[: limit + 1])
+    more = len(cases) > limit
+    return {"cases": cases[:limit], "more": more, "count": qs.count() if more else len(cases)}
+
+
 def case_get(*, user: Any, pk: int) -> Case:
     case = case_list(user=user).filter(pk=pk).first()
     if case is None:

@@ -14,7 +14,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.api import router as auth_router
 from finegrid.cases.api import router as cases_router
+from finegrid.core import text
 from finegrid.core.errors import FinegridError, InvalidInput, NotFound, Problem, bilingual
+from finegrid.core.schemas import Input
 from finegrid.core.services import write_probe_create
 from finegrid.grids.api import responsibility_router
 from finegrid.grids.api import router as grids_router
@@ -54,6 +56,9 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
         elif kind == "string_too_long":
             params["max"] = (err.get("ctx") or {}).get("max_length", "")
             msg = _("%(field)s may have at most %(max)s characters.")
+        elif kind in ("control_character", "line_break"):
+            params.update(err.get("ctx") or {})
+            msg = text.LINE_MESSAGE if kind == "line_break" else text.CONTROL_MESSAGE
         elif "float" in kind or "int" in kind or "number" in kind:
             msg = _("%(field)s must be a number.")
         else:
@@ -84,7 +89,7 @@ def ping(request: HttpRequest) -> dict[str, bool]:
     return {"ok": True}
 
 
-class ProbeIn(Schema):
+class ProbeIn(Input):
     note: str = Field(..., min_length=1, max_length=200)
 
 

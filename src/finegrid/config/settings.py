@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "finegrid.residents.middleware.ResidentHomeMiddleware",
+    # after auth and messages: its 400 page draws the site's header
+    "finegrid.core.middleware.QueryTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -99,6 +99,11 @@ def _page(
     return render(request, "error.html", context, status=status)
 
 
+def error_page(request: HttpRequest, status: int, detail: str = "") -> HttpResponse:
+    """The error page (or machine answer) of ``status``, with a translated ``detail``."""
+    return _page(request, status, PAGES[status], detail=detail)
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _page(request, 400, PAGES[400])
 

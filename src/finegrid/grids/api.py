@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.models import User
 from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.schemas import Input
 from finegrid.grids import selectors, services
 from finegrid.grids.models import Grid, Kind, Level, Responsibility
 from finegrid.grids.permissions import access_grid_edit, access_staffing, may_staff
@@ -72,7 +73,7 @@ class LocateOut(Schema):
     place: PlaceOut | None
 
 
-class ListFilters(Schema):
+class ListFilters(Input):
     level: Level | None = None
     kind: Kind | None = None
     parent: str | None = None
@@ -223,7 +224,7 @@ class ResponsibilityOut(Schema):
     ended_by: UserRef | None
 
 
-class ResponsibilityIn(Schema):
+class ResponsibilityIn(Input):
     duty: str = Field(description="e.g. micro_worker, grid_head, safety_head")
     person: str = Field(max_length=150, description="username of a person in your jurisdiction")
     replace: int | None = Field(None, description="id of the current holder this one replaces")
@@ -235,7 +236,7 @@ class ResponsibilityIn(Schema):
     )
 
 
-class EndIn(Schema):
+class EndIn(Input):
     reason: str = Field(max_length=200)
 
 

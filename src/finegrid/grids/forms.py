@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from finegrid.core.forms import Form
+
 
 class PersonField(forms.CharField):
     """A username, typed or picked from the jurisdiction's people (a datalist filled by htmx)."""
@@ -43,7 +45,7 @@ def _reason() -> forms.CharField:
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     duty = forms.CharField(widget=forms.HiddenInput)
     # "" for the page's grid, "estate:3" / "building:12" for a place in it
     target = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -53,12 +55,12 @@ class AssignForm(forms.Form):
         self.fields["person"] = PersonField(picker_url=picker_url)
 
 
-class ReplaceForm(forms.Form):
+class ReplaceForm(Form):
     def __init__(self, *args: Any, picker_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"] = PersonField(picker_url=picker_url)
         self.fields["reason"] = _reason()
 
 
-class EndForm(forms.Form):
+class EndForm(Form):
     reason = _reason()

@@ -21,6 +21,7 @@ from finegrid.core.audit import audit_record
 from finegrid.core.errors import InvalidInput, Problem
 from finegrid.core.generations import generation_bump
 from finegrid.core.models import AuditAction
+from finegrid.core.text import text_problem
 from finegrid.grids import geo
 from finegrid.grids.models import (
     DEDICATED_GRID_DUTIES,
@@ -272,7 +273,12 @@ def _feature_spec(
         dedicated_type=str(props.get("dedicated_type") or ""),
         boundary=feature.get("geometry"),
     )
-    problems: list[Problem] = []
+    problems = [
+        p
+        for name, value in props.items()
+        if isinstance(value, str)
+        and (p := text_problem(value.strip(), field=str(name), row=row)) is not None
+    ]
     if level and spec.level != level:
         problems.append(
             Problem(_("This feature is not of the level being imported."), field="level", row=row)

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from finegrid.accounts.api import API_AUTH
 from finegrid.core.errors import InvalidInput, Problem
+from finegrid.core.schemas import Input
 from finegrid.notifications import selectors, services
 from finegrid.notifications.models import Notification
 
@@ -52,7 +53,7 @@ class ReadAllOut(Schema):
     unread: int
 
 
-class InboxQuery(Schema):
+class InboxQuery(Input):
     unread: bool = Field(False, description="only unread notifications")
     limit: int = 20
     offset: int = 0

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.cases.models import Case, Category, Source
 from finegrid.cases.selectors import parse_id
 from finegrid.cases.services import CaseReport, case_report
+from finegrid.core import text
 from finegrid.core.errors import InvalidInput, Problem
 from finegrid.core.paths import under
 from finegrid.grids.models import Grid, Household
@@ -205,11 +206,28 @@ def _category(params: Params) -> Category:
     return category
 
 
+def _refuse_control_characters(params: Params) -> None:
+    """Each parameter holding a character no text may (see core.text), named in one 400; only
+    the description takes several lines."""
+    faults = []
+    for name, values in params.items():
+        for value in values:
+            found = text.find_refused(value.strip(), multiline=name == "description")
+            if found is not None:
+                kind, where = found
+                message = text.LINE_MESSAGE if kind == "line_break" else text.CONTROL_MESSAGE
+                faults.append(Fault(message, {"field": name, **where}))
+                break
+    if faults:
+        raise Open311Error(400, faults)
+
+
 def report_of(params: Params, key: ApiKey) -> CaseReport:
     """The case report an Open311 POST asks for; every bad parameter is named in one 400."""
+    _refuse_control_characters(params)
     category = _category(params)
     faults: list[Fault] = []
-    description = _one(params, "description")
+    description = text.normalize_newlines(_one(params, "description"))
     if not description:
         faults.append(Fault(_("description was not provided.")))
     elif len(description) > DESCRIPTION_MAX:

@@ -21,6 +21,7 @@ from ninja import Field, Query, Router, Schema
 
 from finegrid.accounts.api import API_AUTH
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
+from finegrid.core.schemas import Input, LongText
 from finegrid.grids.models import Grid, Household
 from finegrid.grids.selectors import grid_get
 from finegrid.registry import selectors, services
@@ -52,7 +53,7 @@ def _reader(request: HttpRequest) -> Any:
     return request.user
 
 
-class PageFilters(Schema):
+class PageFilters(Input):
     grid: str | None = Field(None, description="code of a grid: only what lies under it")
     limit: int = 50
     offset: int = 0
@@ -123,7 +124,7 @@ class PersonPage(Schema):
     items: list[PersonOut]
 
 
-class PersonIn(Schema):
+class PersonIn(Input):
     name: str
     id_number: str = ""
     phone: str = ""
@@ -138,10 +139,15 @@ class PersonIn(Schema):
     party_organisation: str = ""
     is_veteran: bool = False
     occupation: str = ""
-    notes: str = ""
+    notes: LongText = ""
+    confirm_duplicate: bool = Field(
+        False,
+        description="true: register even if someone alike is found (otherwise 409 "
+        "possible_duplicate naming them)",
+    )
 
 
-class PersonPatch(Schema):
+class PersonPatch(Input):
     """Any subset; what is left out stays as it is."""
 
     name: str | None = None
@@ -156,20 +162,20 @@ class PersonPatch(Schema):
     party_organisation: str | None = None
     is_veteran: bool | None = None
     occupation: str | None = None
-    notes: str | None = None
+    notes: LongText | None = None
 
 
-class MoveIn(Schema):
+class MoveIn(Input):
     household_id: int | None = Field(description="null: moved out of the street")
     relation: Relation = Relation.OTHER
     on: dt.date | None = None
 
 
-class DeathIn(Schema):
+class DeathIn(Input):
     on: dt.date
 
 
-class UnmaskIn(Schema):
+class UnmaskIn(Input):
     field: str = Field(description="id_number or phone")
     reason: str
 
@@ -179,13 +185,13 @@ class UnmaskOut(Schema):
     value: str
 
 
-class CareTagIn(Schema):
+class CareTagIn(Input):
     kind: CareKind
     attributes: dict[str, Any] = {}
     started_on: dt.date | None = None
 
 
-class EndIn(Schema):
+class EndIn(Input):
     on: dt.date | None = None
 
 
@@ -216,6 +222,9 @@ class HouseholdDetail(HouseholdItem):
     unit: int | None
     people: list[HouseholdMember]
     workers: list[WorkerOut]
+    living_alone_check: bool = Field(
+        description="tagged 独居 (living alone) but more than one person lives here: to check"
+    )
 
 
 class HouseholdPage(Schema):
@@ -246,17 +255,17 @@ class ListFilters(PageFilters):
     )
 
 
-class RentalEndIn(Schema):
+class RentalEndIn(Input):
     ended_on: dt.date | None = Field(
         None, description="the day the tenants left; today if left out"
     )
 
 
-class BusinessCloseIn(Schema):
+class BusinessCloseIn(Input):
     closed_on: dt.date | None = Field(None, description="the day it closed; today if left out")
 
 
-class RentalIn(Schema):
+class RentalIn(Input):
     household_id: int
     landlord_id: int | None = None
     tenant_ids: list[int] = []
@@ -286,7 +295,7 @@ class BusinessPage(Schema):
     items: list[BusinessOut]
 
 
-class BusinessIn(Schema):
+class BusinessIn(Input):
     name: str
     business_type: BusinessType
     address: str
@@ -449,6 +458,9 @@ def household_read(request: HttpRequest, household_id: int) -> dict[str, Any]:
             }
             for r in family["workers"]
         ],
+        "living_alone_check": selectors.living_alone_to_check(user=user)
+        .filter(pk=household.pk)
+        .exists(),
     }
 
 
@@ -466,15 +478,26 @@ def person_list(
     return {"count": count, "items": [_person(p, today) for p in page]}
 
 
-@router.post("/people", response={201: PersonDetail}, summary="Register a person in a household")
+@router.post(
+    "/people",
+    response={201: PersonDetail},
+    summary="Register a person in a household",
+    description="Someone alike in your jurisdiction (same name and birth date, or same name in "
+    "the household) answers 409 `possible_duplicate` with `person_id` and `people`, unless "
+    "`confirm_duplicate` is true. An ID number already registered answers 422 (with "
+    "`person_id` when that person is in your jurisdiction).",
+)
 def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
     user = _reader(request)
     values = {name: _plain(value) for name, value in payload}
+    confirm = values.pop("confirm_duplicate")
     # left out: derived from the ID number, or "no document" when there is none
     values["document_type"] = values["document_type"] or ""
     values["gender"] = values["gender"] or ""
     data = services.PersonData(**values)
-    person = services.person_create(actor=user, data=data, request=request)
+    person = services.person_create(
+        actor=user, data=data, request=request, confirm_duplicate=confirm
+    )
     return 201, _person_detail(user, person.pk)
 
 

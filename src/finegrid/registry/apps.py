@@ -11,6 +11,7 @@ class RegistryConfig(AppConfig):
 
         from finegrid.core import pii
         from finegrid.core.pii import Sealed
+        from finegrid.registry.panels import HouseholdPanel, register_household_panel
 
         def care_index(plain: str) -> str:
             return pii.blind_index("care", json.loads(plain)["kind"])
@@ -24,3 +25,9 @@ class RegistryConfig(AppConfig):
         )
         pii.register_sealed("registry.CareTag", [Sealed("payload_enc", "kind_index", care_index)])
         pii.register_sealed("registry.Business", [Sealed("contact_phone_enc")])
+        # a slot for the app that records visits (走访): it registers "visits" again, replacing it
+        register_household_panel(
+            HouseholdPanel(
+                "visits", _("Visits"), "registry/_panel_visits.html", lambda **_kw: {}, order=200
+            )
+        )

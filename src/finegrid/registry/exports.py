@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
@@ -192,6 +193,13 @@ EXPORT_FIELDS = [
 ]
 
 
+def _storable_cells(values: list[Any]) -> list[Any]:
+    # Input refuses control characters (core.text), but a row written before that rule, or
+    # around it, must not turn the whole community's export into an error: XML 1.0, and so
+    # openpyxl, cannot carry them at all.
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+
+
 def people_export(*, user: Any, grid: str | None = None, request: HttpRequest | None = None) -> Any:
     """The people of the user's jurisdiction (under ``grid``), masked as on screen, as an
     .xlsx in a temporary file (streamed out by the caller); one audit row with the count."""
@@ -225,22 +233,24 @@ def people_export(*, user: Any, grid: str | None = None, request: HttpRequest | 
     )
     for p in people.iterator(chunk_size=2000):
         ws.append(
-            [
-                p.name,
-                p.id_number_masked,
-                LABELS["document_type"].get(p.document_type, p.document_type),
-                p.phone_masked,
-                LABELS["gender"].get(p.gender, ""),
-                p.birth_date,
-                LABELS["residence_status"].get(p.residence_status, p.residence_status),
-                LABELS["relation"].get(p.relation, p.relation),
-                p.household.address if p.household else "",
-                p.household_id,
-                yes if p.is_party_member else no,
-                yes if p.is_veteran else no,
-                p.occupation,
-                p.notes,
-            ]
+            _storable_cells(
+                [
+                    p.name,
+                    p.id_number_masked,
+                    LABELS["document_type"].get(p.document_type, p.document_type),
+                    p.phone_masked,
+                    LABELS["gender"].get(p.gender, ""),
+                    p.birth_date,
+                    LABELS["residence_status"].get(p.residence_status, p.residence_status),
+                    LABELS["relation"].get(p.relation, p.relation),
+                    p.household.address if p.household else "",
+                    p.household_id,
+                    yes if p.is_party_member else no,
+                    yes if p.is_veteran else no,
+                    p.occupation,
+                    p.notes,
+                ]
+            )
         )
         count += 1
     out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it)

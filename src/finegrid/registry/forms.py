@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from finegrid.core.forms import Form
 from finegrid.registry.models import Business, BusinessType, InspectionStatus, Person, Rental
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,7 +26,7 @@ def _label(model: type[Model], name: str) -> Any:
     return capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
 
 
-class RentalForm(forms.Form):
+class RentalForm(Form):
     """A rental of one household; landlord and tenants are chosen among its members."""
 
     landlord = forms.TypedChoiceField(
@@ -53,7 +54,7 @@ class RentalForm(forms.Form):
         return [self.members[pk] for pk in self.cleaned_data["tenants"]]
 
 
-class BusinessForm(forms.Form):
+class BusinessForm(Form):
     """A business, placed by the code of its micro-grid or by its coordinates."""
 
     name = forms.CharField(label=_label(Business, "name"), max_length=100, required=False)
@@ -113,13 +114,13 @@ class BusinessForm(forms.Form):
         }
 
 
-class RentalEndForm(forms.Form):
+class RentalEndForm(Form):
     """The day the tenants left; ``rental_end`` checks it against the lease and today."""
 
     ended_on = forms.DateField(label=_label(Rental, "ended_on"), widget=DATE, initial=dt.date.today)
 
 
-class BusinessCloseForm(forms.Form):
+class BusinessCloseForm(Form):
     """The day the business closed; ``business_close`` checks it against today."""
 
     closed_on = forms.DateField(

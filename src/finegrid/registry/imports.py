@@ -42,6 +42,7 @@ from finegrid.accounts.jurisdiction import Scope, scope_for
 from finegrid.core.audit import audit_record, client_ip
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem, bilingual
 from finegrid.core.models import AuditAction
+from finegrid.core.text import normalize_newlines, scrub, text_problem
 from finegrid.grids.models import Household
 from finegrid.registry.exports import (
     ALIASES,
@@ -307,6 +308,14 @@ def parse_row(number: int, cells: list[Any], columns: dict[str, int]) -> Row:
     def bad(message: Any, name: str, **params: Any) -> None:
         row.problems.append(Problem(message, field=name, row=number, params=params or None))
 
+    for name, value in values.items():
+        if isinstance(value, str):
+            # stripped first, as a page form does: a stray trailing line break is no error
+            problem = text_problem(value.strip(), field=name, row=number, multiline=name == "notes")
+            if problem is not None:
+                row.problems.append(problem)
+                # the other checks read the cell without it: one problem per cell
+                values[name] = scrub(value, multiline=name == "notes")
     data.name = _text(values.get("name"))
     raw_id = values.get("id_number")
     if isinstance(raw_id, int | float) and len(_text(raw_id)) >= 15:
@@ -337,7 +346,7 @@ def parse_row(number: int, cells: list[Any], columns: dict[str, int]) -> Row:
         except (ValueError, TypeError, OverflowError):
             bad(_("Not a date; write it as 1990-01-31."), "birth_date")
     data.occupation = _text(values.get("occupation"))[:64]
-    data.notes = _text(values.get("notes"))
+    data.notes = normalize_newlines(_text(values.get("notes")))
     row.address = _text(values.get("address"))
     household = _text(values.get("household_id"))
     if household:

@@ -60,8 +60,12 @@ def access_care_kind(user: Any, kind: str) -> None:
         raise Forbidden(_("Your duties do not cover this kind of care tag."), field="kind")
 
 
+def may_export(user: Any) -> bool:
+    return not scope_for(user, roles=EXPORTERS).empty
+
+
 def access_export(user: Any) -> None:
-    if scope_for(user, roles=EXPORTERS).empty:
+    if not may_export(user):
         raise Forbidden(_("You may not export the registry."))
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -219,6 +219,22 @@ def special_population(
 
 
 # --- households and families ----------------------------------------------------------------
+
+
+def living_alone_to_check(*, user: Any) -> QuerySet[Household]:
+    """Households of the user's jurisdiction where someone is tagged as living alone (独居) but
+    more than one person lives: the tag or the registry is out of date, and the worker checks
+    which. Empty for a user whose duties do not see that tag."""
+    if CareKind.LIVING_ALONE not in visible_kinds(user):
+        return Household.objects.none()
+    living = Person.objects.filter(household=OuterRef("pk"), deceased_on__isnull=True)
+    tagged = living.filter(
+        care_tags__kind_index=pii.blind_index("care", CareKind.LIVING_ALONE),
+        care_tags__ended_on__isnull=True,
+    )
+    # a second living member is enough to know the household is not one person
+    second = living.order_by("id").values("id")[1:2]
+    return household_queryset(user).filter(Exists(tagged), Exists(second))
 
 
 def household_worker(household: Household) -> list[Responsibility]:

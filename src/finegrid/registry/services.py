@@ -8,13 +8,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from finegrid.accounts.jurisdiction import scope_for
 from finegrid.core import pii
 from finegrid.core.audit import audit_record
-from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.errors import FinegridError, InvalidInput, NotFound, Problem
 from finegrid.core.models import AuditAction
 from finegrid.grids.models import Grid, Household
 from finegrid.registry import validators
@@ -34,7 +36,11 @@ from finegrid.registry.models import (
     ResidenceStatus,
 )
 from finegrid.registry.names import given_name, pinyin_keys
-from finegrid.registry.permissions import access_care_kind, access_registry_write
+from finegrid.registry.permissions import (
+    REGISTRY_READERS,
+    access_care_kind,
+    access_registry_write,
+)
 
 # Fields a person has that are stored as given (after validation); the rest are derived.
 PLAIN_FIELDS = (
@@ -187,6 +193,69 @@ def _household(household_id: int | None, *, row: int | None = None) -> Household
     return household
 
 
+class AlreadyRegistered(InvalidInput):
+    """The ID number is someone's already: refused, naming them if the actor may see them."""
+
+    def __init__(self, holder: Person | None) -> None:
+        super().__init__(
+            Problem(_("A person with this ID number is already registered."), field="id_number")
+        )
+        self.holder = holder
+
+    def as_dict(self) -> dict[str, Any]:
+        out = super().as_dict()
+        if self.holder is not None:
+            out["person_id"] = self.holder.pk
+        return out
+
+
+class PossibleDuplicate(FinegridError):
+    """The person looks like one already registered (same name and birth date, or same name
+    in the same household); the caller shows them and may confirm to save anyway."""
+
+    status = 409
+    code = "possible_duplicate"
+
+    def __init__(self, people: list[Person]) -> None:
+        super().__init__(
+            _(
+                "This person looks like one already registered (same name and birth date, or "
+                "same name in this household): check them, or confirm to register anyway."
+            ),
+            field="name",
+        )
+        self.people = people
+
+    def as_dict(self) -> dict[str, Any]:
+        out = super().as_dict()
+        out["person_id"] = self.people[0].pk
+        out["people"] = [
+            {
+                "id": p.pk,
+                "name": p.name,
+                "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+                "household_id": p.household_id,
+            }
+            for p in self.people
+        ]
+        return out
+
+
+def person_lookalikes(
+    *, actor: Any, name: str, birth_date: dt.date | None, household: Household
+) -> list[Person]:
+    """Living people in the actor's jurisdiction with the same name and birth date, or with the
+    same name in ``household`` (whose birth date may be missing). Someone outside the
+    jurisdiction is not shown: the ID number's uniqueness still catches the same person there."""
+    same = Q(household=household)
+    if birth_date is not None:
+        same |= Q(birth_date=birth_date)
+    people = scope_for(actor, roles=REGISTRY_READERS).filter(
+        Person.objects.filter(name=name, deceased_on__isnull=True), "grid_path"
+    )
+    return list(people.filter(same).select_related("household").order_by("id")[:5])
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -194,6 +263,7 @@ def person_create(
     data: PersonData,
     request: HttpRequest | None = None,
     today: dt.date | None = None,
+    confirm_duplicate: bool = False,
 ) -> Person:
     fields, problems = clean_person(data)
     household = None
@@ -208,13 +278,17 @@ def person_create(
     assert household is not None
     access_registry_write(actor, household.grid_path)
     values = sealed_fields(fields)
-    if (
-        values["id_number_index"]
-        and Person.objects.filter(id_number_index=values["id_number_index"]).exists()
-    ):
-        raise InvalidInput(
-            Problem(_("A person with this ID number is already registered."), field="id_number")
+    if values["id_number_index"]:
+        holder = Person.objects.filter(id_number_index=values["id_number_index"]).first()
+        if holder is not None:
+            visible = scope_for(actor, roles=REGISTRY_READERS).covers(holder.grid_path)
+            raise AlreadyRegistered(holder if visible else None)
+    if not confirm_duplicate:
+        alike = person_lookalikes(
+            actor=actor, name=values["name"], birth_date=values["birth_date"], household=household
         )
+        if alike:
+            raise PossibleDuplicate(alike)
     relation = data.relation or Relation.OTHER
     try:
         with transaction.atomic():

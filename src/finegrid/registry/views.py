@@ -29,11 +29,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound
+from finegrid.core.forms import Form
 from finegrid.core.models import AuditAction
 from finegrid.grids import geo
 from finegrid.grids.models import Grid, Level
 from finegrid.grids.selectors import grid_get, grid_list
-from finegrid.registry import selectors, services
+from finegrid.registry import panels, selectors, services
 from finegrid.registry.models import (
     CareKind,
     DocumentType,
@@ -42,6 +43,7 @@ from finegrid.registry.models import (
     Relation,
     ResidenceStatus,
 )
+from finegrid.registry.permissions import may_export
 
 R = TypeVar("R", bound=HttpResponseBase)
 
@@ -168,7 +170,7 @@ def tag_views(tags: list[selectors.VisibleTag]) -> list[dict[str, Any]]:
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     name = forms.CharField(label=_label("name"), max_length=64)
     document_type = forms.ChoiceField(
         label=_label("document_type"), choices=DocumentType.choices, initial=DocumentType.ID_CARD
@@ -249,7 +251,7 @@ class PersonForm(forms.Form):
         return out
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     household = forms.IntegerField(required=False, widget=forms.HiddenInput)
     out_of_street = forms.BooleanField(label=_("Moved out of the street"), required=False)
     relation = forms.ChoiceField(
@@ -264,11 +266,11 @@ class MoveForm(forms.Form):
         return c
 
 
-class DeathForm(forms.Form):
+class DeathForm(Form):
     on = forms.DateField(label=_("Date of death"), widget=DATE)
 
 
-class CareTagForm(forms.Form):
+class CareTagForm(Form):
     kind = forms.ChoiceField(label=_("Care tag"))
     started_on = forms.DateField(label=_("Since"), required=False, widget=DATE)
     category = forms.ChoiceField(
@@ -316,7 +318,7 @@ class CareTagForm(forms.Form):
         return out
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", _("All")), *AuditAction.choices], required=False
     )
@@ -341,6 +343,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
         "grid": grid,
         "page": _paginate(request, people),
         "grids": [] if _is_htmx(request) else _grid_choices(request.user),
+        "can_export": may_export(request.user),
     }
     return _render(request, "registry/people.html", "registry/_people_results.html", context)
 
@@ -506,7 +509,7 @@ def care_tag_end(request: HttpRequest, pk: int, tag_id: int) -> HttpResponse:
     return redirect("registry:person", pk=pk)
 
 
-class UnmaskForm(forms.Form):
+class UnmaskForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
@@ -541,9 +544,14 @@ def person_unmask(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 
 
 def _household_page(
-    request: HttpRequest, pk: int, form: PersonForm | None = None, status: int = 200
+    request: HttpRequest,
+    pk: int,
+    form: PersonForm | None = None,
+    status: int = 200,
+    alike: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    family = selectors.household_family(user=request.user, pk=pk)
+    user = request.user
+    family = selectors.household_family(user=user, pk=pk)
     household = family["household"]
     context = {
         **family,
@@ -552,6 +560,11 @@ def _household_page(
         "form": form or PersonForm(initial={"relation": Relation.OTHER}),
         "open": form is not None,
         "micro_grid": household.micro_grid,
+        "living_alone_check": selectors.living_alone_to_check(user=user)
+        .filter(pk=household.pk)
+        .exists(),
+        "panels": panels.household_panels(user=user, household=household),
+        **(alike or {}),
     }
     return render(request, "registry/household.html", context, status=status)
 
@@ -571,8 +584,16 @@ def household_add_person(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             person = services.person_create(
-                actor=request.user, data=form.data_for_create(household.pk), request=request
+                actor=request.user,
+                data=form.data_for_create(household.pk),
+                request=request,
+                confirm_duplicate=request.POST.get("confirm_duplicate") == "1",
             )
+        except services.PossibleDuplicate as exc:
+            return _household_page(request, pk, form=form, status=409, alike={"alike": exc.people})
+        except services.AlreadyRegistered as exc:
+            _put_problems(form, exc)
+            return _household_page(request, pk, form=form, status=422, alike={"holder": exc.holder})
         except InvalidInput as exc:
             _put_problems(form, exc)
         else:
@@ -598,6 +619,7 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
         "homes": homes,
         "people_count": sum(len(r["members"]) for r in rows),
         "today": timezone.localdate(),
+        "can_export": may_export(request.user),
     }
     return render(request, "registry/roster.html", context)
 
@@ -652,13 +674,23 @@ def special_population(request: HttpRequest) -> HttpResponse:
     people = selectors.special_population(user=user, kind=kind, grid=grid or None).select_related(
         "household__micro_grid"
     )
+    page = _paginate(request, people)
+    checks: set[int] = set()
+    if kind == CareKind.LIVING_ALONE:
+        shown = [p.household_id for p in page]
+        checks = set(
+            selectors.living_alone_to_check(user=user)
+            .filter(pk__in=shown)
+            .values_list("pk", flat=True)
+        )
     context = {
         "kinds": [(k, CareKind(k).label) for k in kinds],
         "kind": kind,
         "kind_label": CareKind(kind).label,
         "grid": grid,
         "grids": _grid_choices(user),
-        "page": _paginate(request, people),
+        "page": page,
+        "checks": checks,
         "points": _points(people, settings.TILE_CRS),
         "map_config": {"tile_url": settings.TILE_URL},
     }

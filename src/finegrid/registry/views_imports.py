@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from finegrid.core.errors import InvalidInput
+from finegrid.core.forms import Form
 from finegrid.registry import exports, imports
 from finegrid.registry.models import ImportMode, ImportStatus
 from finegrid.registry.views import scoped
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     file = forms.FileField(label=_("Ledger file (.xlsx or .csv)"))
     mode = forms.ChoiceField(
         label=_("Mode"), choices=ImportMode.choices, initial=ImportMode.ALL_OR_NOTHING
