@@ -53,7 +53,7 @@ def photos_field() -> forms.FileField:
 
 
 def category_choices() -> list[tuple[str, str]]:
-    return [(c.code, c.name) for c in Category.objects.filter(active=True)]
+    return [(c.code, c.label) for c in Category.objects.filter(active=True)]
 
 
 class ReportForm(forms.Form):
@@ -125,8 +125,9 @@ class HandlerForm(forms.Form):
 
 
 class WhistleForm(forms.Form):
+    # Only departments still whistled are offered; the category's usual one comes first.
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.all(), empty_label=None
+        label=_("Department"), queryset=Department.objects.filter(active=True), empty_label=None
     )
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
@@ -180,7 +181,7 @@ class DepartmentActForm(forms.Form):
         self.departments = {d.pk: d for d in departments}
         if not with_photos:
             del self.fields["photos"]
-        self.fields["department"].choices = [(d.pk, d.name) for d in departments]  # type: ignore[attr-defined]
+        self.fields["department"].choices = [(d.pk, d.label) for d in departments]  # type: ignore[attr-defined]
 
 
 class FeedbackForm(forms.Form):

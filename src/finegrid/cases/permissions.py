@@ -10,6 +10,7 @@ from finegrid.accounts.jurisdiction import scope_for
 from finegrid.accounts.models import Role
 from finegrid.cases.models import Case
 from finegrid.core.errors import Forbidden, NotFound
+from finegrid.grids.models import Grid, Level
 
 FIELD = frozenset({Role.GRID_HEAD, Role.GRID_WORKER, Role.MICRO_WORKER})
 OFFICIALS = frozenset(
@@ -57,3 +58,30 @@ def access_department_act(user: Any, case: Case, department_id: int) -> None:
         return
     if not user.departments.filter(pk=department_id).exists():
         raise Forbidden(_("Only the whistled department's staff may do this."))
+
+
+# The taxonomy and the departments serve every street of the deployment (decision 0006).
+TAXONOMY_KEEPERS = frozenset({Role.STREET_LEADER, Role.SYSTEM_ADMIN})
+
+
+def may_manage_taxonomy(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    scope = scope_for(user, roles=TAXONOMY_KEEPERS)
+    if scope.empty:
+        return False
+    # A keeper of one street among several may not change the clocks its neighbours work to.
+    streets = Grid.objects.filter(level=Level.STREET).values_list("path", flat=True)
+    return all(scope.covers(path) for path in streets)
+
+
+def access_taxonomy_manage(user: Any) -> None:
+    if not may_manage_taxonomy(user):
+        raise Forbidden(
+            _(
+                "Only a street leader or system administrator over every street may change "
+                "categories and departments."
+            )
+        )

@@ -44,7 +44,7 @@ from finegrid.cases.models import (
     Status,
     WhistleStatus,
 )
-from finegrid.cases.permissions import CASE_READERS, access_case_act
+from finegrid.cases.permissions import CASE_READERS, access_case_act, may_manage_taxonomy
 from finegrid.cases.photos import photo_store, photos_discard
 from finegrid.cases.workflow import ACTION_LABELS, TRANSITIONS, allowed
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound
@@ -253,7 +253,7 @@ def _action_form(action: str, case: Case, data: Any = None, **extra: Any) -> for
     if action == "supervise":
         return f.SuperviseForm(data, people=extra["handlers"])
     if action == "whistle":
-        return f.WhistleForm(data)
+        return f.WhistleForm(data, initial={"department": case.category.department_id})
     if action == "withdraw_whistle":
         return f.WithdrawWhistleForm(data)
     if action in ("return", "reject", "reopen"):
@@ -522,6 +522,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "handlers": selectors.handlers_within(user=request.user),
         "query": request.GET.urlencode(),
+        "may_manage_taxonomy": not _is_htmx(request) and may_manage_taxonomy(request.user),
     }
     return _render(request, "cases/queue.html", "cases/_queue_results.html", context)
 

@@ -12,6 +12,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from finegrid.accounts.api import router as auth_router
 from finegrid.cases.api import router as cases_router
+from finegrid.cases.api_taxonomy import categories as categories_router
+from finegrid.cases.api_taxonomy import departments as departments_router
 from finegrid.core.errors import FinegridError, InvalidInput, Problem, bilingual
 from finegrid.grids.api import router as grids_router
 from finegrid.registry.api import router as registry_router
@@ -85,4 +87,6 @@ api.add_router("/grids", grids_router)
 api.add_router("/registry/people", export_router)
 api.add_router("/registry", registry_router)
 api.add_router("/registry/imports", imports_router)
+api.add_router("/cases/categories", categories_router)
+api.add_router("/cases/departments", departments_router)
 api.add_router("/cases", cases_router)
