@@ -186,7 +186,12 @@ class DepartmentActForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     satisfaction = forms.ChoiceField(
-        label=_("How satisfied are you?"), choices=SATISFACTION_CHOICES, widget=forms.RadioSelect
+        label=_("How satisfied are you?"),
+        choices=SATISFACTION_CHOICES,
+        widget=forms.RadioSelect(
+            attrs={"data-required-message": _("Choose how satisfied you are.")}
+        ),
+        error_messages={"required": _("Choose how satisfied you are.")},
     )
     comment = forms.CharField(label=_("Comment"), widget=NOTE, required=False)
 

@@ -20,15 +20,15 @@ from finegrid.grids.models import Grid, Household
 
 
 class Track(models.TextChoices):
-    NOW = "now", _("Settle now (马上办)")
-    COORDINATE = "coordinate", _("Coordinate (协调办)")
-    FOLLOW_UP = "follow_up", _("Follow up (跟踪办)")
+    NOW = "now", _("Settle now")
+    COORDINATE = "coordinate", _("Coordinate")
+    FOLLOW_UP = "follow_up", _("Follow up")
 
 
 class Source(models.TextChoices):
     PATROL = "patrol", _("Grid worker on patrol")
     MICRO_WORKER = "micro_worker", _("Micro-grid worker")
-    RIDER = "rider", _("Partner rider (丰行侠)")
+    RIDER = "rider", _("Partner rider")
     RESIDENT = "resident", _("Resident")
     HOTLINE = "hotline", _("Hotline / 12345")
     MODULE = "module", _("Another module")
