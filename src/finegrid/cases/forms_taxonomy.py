@@ -23,8 +23,9 @@ class CategoryForm(forms.Form):
         max_length=32,
         help_text=_("Lowercase letters, digits and _; it never changes (clients use it)."),
     )
-    name = forms.CharField(label=_("Name (Chinese)"), max_length=64)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=64)
+    # The service checks the names with everything else, so one answer names every problem.
+    name = forms.CharField(label=_("Name (Chinese)"), max_length=64, required=False)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=64, required=False)
     description = forms.CharField(label=_("Description (Chinese)"), max_length=200, required=False)
     description_en = forms.CharField(
         label=_("Description (English)"), max_length=200, required=False
@@ -80,8 +81,9 @@ class DepartmentForm(forms.Form):
         max_length=32,
         help_text=_("Lowercase letters, digits and _; it never changes (clients use it)."),
     )
-    name = forms.CharField(label=_("Name (Chinese)"), max_length=64)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=64)
+    # The service checks the names with everything else, so one answer names every problem.
+    name = forms.CharField(label=_("Name (Chinese)"), max_length=64, required=False)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=64, required=False)
     phone = forms.CharField(label=_("Duty phone"), max_length=20, required=False)
     report_in_minutes = _minutes(
         _("Report in within (minutes)"), _("Calendar minutes after the whistle.")

@@ -111,16 +111,10 @@ def _text(problems: list[Problem], value: Any, name: str, *, limit: int, require
     if not isinstance(value, str):
         problems.append(Problem(_("Write text here."), field=name))
     elif required and not text:
-        problems.append(
-            Problem(_("This field is required: %(field)s."), field=name, params={"field": name})
-        )
+        problems.append(Problem(_("Fill in this field."), field=name))
     elif len(text) > limit:
         problems.append(
-            Problem(
-                _("%(field)s may have at most %(max)s characters."),
-                field=name,
-                params={"field": name, "max": limit},
-            )
+            Problem(_("Write at most %(max)s characters."), field=name, params={"max": limit})
         )
     elif any(unicodedata.category(ch) == "Cc" for ch in text):
         problems.append(Problem(_("Control characters are not allowed here."), field=name))
@@ -355,9 +349,13 @@ def category_deactivate(
     *, actor: Any, category: Category, request: HttpRequest | None = None
 ) -> Category:
     """No new case may be reported under it; the cases already under it keep it."""
-    spec = category_spec(category)
-    spec.active = False
-    return category_update(actor=actor, category=category, spec=spec, request=request)
+    access_taxonomy_manage(actor)
+    with transaction.atomic():
+        # the spec from the locked row: an edit committed meanwhile is kept, not undone
+        category = Category.objects.select_for_update().get(pk=category.pk)
+        spec = category_spec(category)
+        spec.active = False
+        return category_update(actor=actor, category=category, spec=spec, request=request)
 
 
 def category_delete(*, actor: Any, category: Category, request: HttpRequest | None = None) -> None:
@@ -443,6 +441,9 @@ def department_deactivate(
     *, actor: Any, department: Department, request: HttpRequest | None = None
 ) -> Department:
     """It is no longer offered to whistle; whistles already open run to their end."""
-    spec = department_spec(department)
-    spec.active = False
-    return department_update(actor=actor, department=department, spec=spec, request=request)
+    access_taxonomy_manage(actor)
+    with transaction.atomic():
+        department = Department.objects.select_for_update().get(pk=department.pk)
+        spec = department_spec(department)
+        spec.active = False
+        return department_update(actor=actor, department=department, spec=spec, request=request)
