@@ -32,7 +32,12 @@ def test_a_worker_reports_a_case_and_it_lands_in_the_micro_grid(
     case = Case.objects.get()
     assert body["id"] == case.pk and body["number"] == case.number
     assert body["follow_code"] == case.follow_code
-    assert body["category"] == {"code": "sanitation", "name": "环境卫生"}
+    assert body["category"] == {
+        "code": "sanitation",
+        "name": "环境卫生",
+        "name_en": "Sanitation",
+        "label": "环境卫生",
+    }
     assert (body["micro_grid"]["code"], body["handling_grid"]["code"]) == ("M1", "G1")
     assert (body["status"], body["source"], body["urgency"]) == ("reported", "patrol", "urgent")
     assert body["reported_at"].endswith("+08:00") and body["duplicates"] == []

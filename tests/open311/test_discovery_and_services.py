@@ -37,7 +37,7 @@ def test_services_speak_english_when_asked(db: None) -> None:
     by_param = json_of(Client().get(f"{BASE}services.json?locale=en_US"))
     for body in (by_header, by_param):
         gas = body[1]
-        assert (gas["service_name"], gas["group"]) == ("Gas", "Safety")
+        assert (gas["service_name"], gas["group"]) == ("Gas safety", "Safety")
         assert gas["description"].startswith("A smell of gas")
 
 

@@ -25,20 +25,26 @@ from finegrid.cases.models import Holiday
 class HolidayForm(forms.ModelForm):
     class Meta:
         model = Holiday
-        fields = ["date", "is_workday", "name"]
+        fields = ["date", "is_workday", "name", "name_en"]
         help_texts = {
-            "is_workday": _("Ticked: a weekend day that is worked (调休上班). Unticked: a day off.")
+            "is_workday": _(
+                "Ticked: a weekend day that is worked (a make-up working day). Unticked: a day off."
+            )
         }
 
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
     form = HolidayForm
-    list_display = ["date", "weekday", "is_workday", "name"]
+    list_display = ["date", "weekday", "is_workday", "holiday"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"  # year, then month: the calendar is read a year at a time
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
     ordering = ["date"]
+
+    @admin.display(description=_("holiday name"), ordering="name")
+    def holiday(self, obj: Holiday) -> str:
+        return obj.label
 
     @admin.display(description=_("weekday"), ordering="date")
     def weekday(self, obj: Holiday) -> str:

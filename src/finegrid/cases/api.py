@@ -56,6 +56,13 @@ class Ref(Schema):
     name: str
 
 
+class LabelRef(Ref):
+    """A category or department: its name in both languages and in the request's."""
+
+    name_en: str
+    label: str
+
+
 class PersonRef(Schema):
     id: int
     name: str
@@ -71,7 +78,7 @@ class PhotoOut(Schema):
 class CaseItem(Schema):
     id: int
     number: str
-    category: Ref
+    category: LabelRef
     description: str
     status: str
     status_label: str
@@ -86,7 +93,7 @@ class CaseItem(Schema):
     lat: float | None
     lng: float | None
     assignee: PersonRef | None
-    department: Ref | None
+    department: LabelRef | None
     escalation_level: int
     reported_at: dt.datetime
     accept_due: dt.datetime
@@ -127,7 +134,7 @@ class EventOut(Schema):
 
 
 class WhistleOut(Schema):
-    department: Ref
+    department: LabelRef
     status: str
     whistled_at: dt.datetime
     report_in_due: dt.datetime
@@ -263,6 +270,7 @@ class PublicEvent(Schema):
 class PublicCase(Schema):
     number: str
     category: str
+    category_en: str
     status: str
     status_label: str
     reported_at: dt.datetime
@@ -298,11 +306,17 @@ def _ref(obj: Any) -> dict[str, str] | None:
     return {"code": obj.code, "name": obj.name} if obj is not None else None
 
 
+def _labelled(obj: Any) -> dict[str, str] | None:
+    if obj is None:
+        return None
+    return {"code": obj.code, "name": obj.name, "name_en": obj.name_en, "label": obj.label}
+
+
 def _item(c: Case) -> dict[str, Any]:
     return {
         "id": c.pk,
         "number": c.number,
-        "category": _ref(c.category),
+        "category": _labelled(c.category),
         "description": c.description,
         "status": c.status,
         "status_label": str(c.get_status_display()),
@@ -317,7 +331,7 @@ def _item(c: Case) -> dict[str, Any]:
         "lat": c.lat,
         "lng": c.lng,
         "assignee": _person(c.assignee) if c.assignee_id else None,
-        "department": _ref(c.department) if c.department_id else None,
+        "department": _labelled(c.department) if c.department_id else None,
         "escalation_level": c.escalation_level,
         "reported_at": _local(c.reported_at),
         "accept_due": _local(c.accept_due),
@@ -357,7 +371,7 @@ def _detail(c: Case) -> dict[str, Any]:
         "photos": c.photos,
         "whistles": [
             {
-                "department": _ref(w.department),
+                "department": _labelled(w.department),
                 "status": w.status,
                 "whistled_at": _local(w.whistled_at),
                 "report_in_due": _local(w.report_in_due),
@@ -835,6 +849,7 @@ def _public(c: Case) -> dict[str, Any]:
     return {
         "number": c.number,
         "category": c.category.name,
+        "category_en": c.category.name_en,
         "status": c.status,
         "status_label": str(c.get_status_display()),
         "reported_at": _local(c.reported_at),

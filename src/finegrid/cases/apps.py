@@ -10,14 +10,15 @@ class CasesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from django.urls import reverse
 
+        from finegrid.cases.categories import forget_categories
         from finegrid.cases.models import Category
         from finegrid.cases.selectors import household_cases
-        from finegrid.cases.services import cases_sweep, forget_categories
+        from finegrid.cases.services import cases_sweep
         from finegrid.core import periodic, pii
         from finegrid.notifications import subjects
         from finegrid.registry.panels import HouseholdPanel, register_household_panel
 
-        # an edited taxonomy is seen at once in this process (others within a minute)
+        # a save outside the taxonomy services (a migration, a shell) is seen at once here too
         post_save.connect(forget_categories, sender=Category, dispatch_uid="cases.categories.save")
         post_delete.connect(
             forget_categories, sender=Category, dispatch_uid="cases.categories.delete"

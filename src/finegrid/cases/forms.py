@@ -55,7 +55,7 @@ def photos_field() -> forms.FileField:
 
 
 def category_choices() -> list[tuple[str, str]]:
-    return [(c.code, c.name) for c in Category.objects.filter(active=True)]
+    return [(c.code, c.label) for c in Category.objects.filter(active=True)]
 
 
 class ReportForm(Form):
@@ -158,8 +158,9 @@ class EscalateForm(Form):
 
 
 class WhistleForm(Form):
+    # Only departments still whistled are offered; the category's usual one comes first.
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.all(), empty_label=None
+        label=_("Department"), queryset=Department.objects.filter(active=True), empty_label=None
     )
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
@@ -213,12 +214,17 @@ class DepartmentActForm(Form):
         self.departments = {d.pk: d for d in departments}
         if not with_photos:
             del self.fields["photos"]
-        self.fields["department"].choices = [(d.pk, d.name) for d in departments]  # type: ignore[attr-defined]
+        self.fields["department"].choices = [(d.pk, d.label) for d in departments]  # type: ignore[attr-defined]
 
 
 class FeedbackForm(Form):
     satisfaction = forms.ChoiceField(
-        label=_("How satisfied are you?"), choices=SATISFACTION_CHOICES, widget=forms.RadioSelect
+        label=_("How satisfied are you?"),
+        choices=SATISFACTION_CHOICES,
+        widget=forms.RadioSelect(
+            attrs={"data-required-message": _("Choose how satisfied you are.")}
+        ),
+        error_messages={"required": _("Choose how satisfied you are.")},
     )
     comment = forms.CharField(label=_("Comment"), widget=NOTE, required=False)
 

@@ -14,20 +14,21 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from finegrid.core.labels import in_language
 from finegrid.core.models import BaseModel
 from finegrid.grids.models import Grid, Household
 
 
 class Track(models.TextChoices):
-    NOW = "now", _("Settle now (马上办)")
-    COORDINATE = "coordinate", _("Coordinate (协调办)")
-    FOLLOW_UP = "follow_up", _("Follow up (跟踪办)")
+    NOW = "now", _("Settle now")
+    COORDINATE = "coordinate", _("Coordinate")
+    FOLLOW_UP = "follow_up", _("Follow up")
 
 
 class Source(models.TextChoices):
     PATROL = "patrol", _("Grid worker on patrol")
     MICRO_WORKER = "micro_worker", _("Micro-grid worker")
-    RIDER = "rider", _("Partner rider (丰行侠)")
+    RIDER = "rider", _("Partner rider")
     RESIDENT = "resident", _("Resident")
     HOTLINE = "hotline", _("Hotline / 12345")
     MODULE = "module", _("Another module")
@@ -77,12 +78,35 @@ class Colour(models.TextChoices):
 
 
 class Category(BaseModel):
-    """The managed taxonomy; its clocks say how long accepting and resolving may take."""
+    """The managed taxonomy; its clocks say how long accepting and resolving may take.
+
+    Kept by the street's administrators on the taxonomy pages (``services_taxonomy``); a category
+    in use is deactivated, never deleted, so every case keeps the category it was reported under.
+    """
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
     name_en = models.CharField(_("English name"), max_length=64)
     description = models.CharField(_("description"), max_length=200, blank=True)
+    description_en = models.CharField(_("English description"), max_length=200, blank=True)
+    # A subcategory (燃气 under 安全隐患) groups the list; each keeps its own clocks.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    # Routing: the department the whistle form offers first for a case of this category.
+    department = models.ForeignKey(
+        "Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="categories",
+        verbose_name=_("usual department"),
+    )
     default_track = models.CharField(
         _("default track"), max_length=16, choices=Track.choices, default=Track.NOW
     )
@@ -107,7 +131,15 @@ class Category(BaseModel):
         ordering = ["sort", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_en)
+
+    @property
+    def description_label(self) -> str:
+        return in_language(self.description, self.description_en)
 
     def resolve_minutes(self, track: str) -> int:
         return {
@@ -128,7 +160,11 @@ class Department(BaseModel):
     resolve_minutes = models.PositiveIntegerField(
         _("resolve within (working minutes)"), default=3 * 8 * 60
     )
-    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="departments", blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="departments", blank=True, verbose_name=_("staff")
+    )
+    # A department no longer whistled is deactivated: its past whistles keep naming it.
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("department")
@@ -136,7 +172,25 @@ class Department(BaseModel):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_en)
+
+
+class TaxonomyState(models.Model):
+    """One row whose ``generation`` moves with every change of categories or departments, in the
+    same transaction: the per-process category cache of every server compares against it."""
+
+    generation = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("taxonomy state")
+        verbose_name_plural = _("taxonomy state")
+
+    def __str__(self) -> str:
+        return f"generation {self.generation}"
 
 
 class Holiday(models.Model):
@@ -145,6 +199,7 @@ class Holiday(models.Model):
     date = models.DateField(_("date"), unique=True)
     is_workday = models.BooleanField(_("working day"), default=False)
     name = models.CharField(_("holiday name"), max_length=32, blank=True)
+    name_en = models.CharField(_("English holiday name"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("holiday")
@@ -152,7 +207,11 @@ class Holiday(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.name}"
+        return f"{self.date} {self.label}"
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_en)
 
 
 class Case(BaseModel):

@@ -10,6 +10,7 @@ from finegrid.accounts.jurisdiction import scope_for
 from finegrid.accounts.models import Role
 from finegrid.cases.models import Case
 from finegrid.core.errors import Forbidden, NotFound
+from finegrid.grids.models import Grid, Level
 
 FIELD = frozenset({Role.GRID_HEAD, Role.GRID_WORKER, Role.MICRO_WORKER})
 OFFICIALS = frozenset(
@@ -95,3 +96,30 @@ def feedback_counts(user: Any, case: Case) -> bool:
     if scope_for(user, roles=CASE_READERS).covers(case.grid_path):
         return False  # staff of the case's grid see its code: no one rates their own work
     return True  # a phone or hotline report: the code is all its reporter has
+
+
+# The taxonomy and the departments serve every street of the deployment (decision 0006).
+TAXONOMY_KEEPERS = frozenset({Role.STREET_LEADER, Role.SYSTEM_ADMIN})
+
+
+def may_manage_taxonomy(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    scope = scope_for(user, roles=TAXONOMY_KEEPERS)
+    if scope.empty:
+        return False
+    # A keeper of one street among several may not change the clocks its neighbours work to.
+    streets = Grid.objects.filter(level=Level.STREET).values_list("path", flat=True)
+    return all(scope.covers(path) for path in streets)
+
+
+def access_taxonomy_manage(user: Any) -> None:
+    if not may_manage_taxonomy(user):
+        raise Forbidden(
+            _(
+                "Only a street leader or system administrator over every street may change "
+                "categories and departments."
+            )
+        )

@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.models import User
 from finegrid.cases import clock
+from finegrid.cases.categories import active_category
+from finegrid.cases.categories import forget_categories as forget_categories  # re-exported
 from finegrid.cases.models import (
     OPEN_STATUSES,
     OPEN_WHISTLE_STATUSES,
@@ -73,24 +74,6 @@ class CaseReport:
     reporter_name: str = ""
     reporter_phone: str = ""
     photos: list[dict[str, Any]] = field(default_factory=list)
-
-
-_categories: tuple[float, dict[str, Category]] = (0.0, {})
-
-
-def active_category(code: str) -> Category | None:
-    """The managed taxonomy, read once a minute per process: every report needs it."""
-    global _categories
-    loaded_at, table = _categories
-    if time.monotonic() - loaded_at > 60:
-        table = {c.code: c for c in Category.objects.filter(active=True)}
-        _categories = (time.monotonic(), table)
-    return table.get(code)
-
-
-def forget_categories(**_kwargs: Any) -> None:
-    global _categories
-    _categories = (0.0, {})
 
 
 def digest_of(report: CaseReport) -> str:
@@ -704,6 +687,8 @@ def case_whistle(
 ) -> Whistle:
     now = now or timezone.now()
     case = _act(case, actor, "whistle")
+    if not department.active:
+        raise InvalidInput(Problem(_("The department is deactivated."), field="department"))
     if Whistle.objects.filter(
         case=case,
         department=department,

@@ -1,4 +1,5 @@
-"""The starting taxonomy and departments (managed data: officials edit them in the admin)."""
+"""The starting taxonomy and departments (managed data: the street's administrators edit them on
+the taxonomy pages, ``/cases/categories/`` and ``/cases/departments/``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ DAY = 8 * H  # one working day
 # code, 名称, English, default track, safety-critical, accept, resolve now / coordinate / follow up
 CATEGORIES: list[tuple[Any, ...]] = [
     ("safety_hazard", "安全隐患", "Safety hazard", "now", False, 1 * H, 1 * DAY, 3 * DAY, 10 * DAY),
-    ("gas", "燃气", "Gas", "now", True, 15, 4 * H, 12 * H, 24 * H),
+    ("gas", "燃气", "Gas safety", "now", True, 15, 4 * H, 12 * H, 24 * H),
     ("fire", "消防", "Fire safety", "now", True, 15, 4 * H, 12 * H, 24 * H),
     ("sanitation", "环境卫生", "Sanitation", "now", False, 2 * H, 1 * DAY, 2 * DAY, 5 * DAY),
-    ("dispute", "矛盾纠纷", "Dispute", "coordinate", False, 2 * H, 1 * DAY, 5 * DAY, 15 * DAY),
-    ("livelihood", "民生诉求", "Livelihood need", "now", False, 2 * H, 2 * DAY, 5 * DAY, 10 * DAY),
+    ("dispute", "矛盾纠纷", "Disputes", "coordinate", False, 2 * H, 1 * DAY, 5 * DAY, 15 * DAY),
+    ("livelihood", "民生诉求", "Everyday needs", "now", False, 2 * H, 2 * DAY, 5 * DAY, 10 * DAY),
     ("public_order", "治安", "Public order", "follow_up", False, 1 * H, 1 * DAY, 3 * DAY, 5 * DAY),
     (
         "city_management",

@@ -44,7 +44,7 @@ from finegrid.cases.models import (
     Track,
     WhistleStatus,
 )
-from finegrid.cases.permissions import CASE_READERS, FIELD, access_case_act
+from finegrid.cases.permissions import CASE_READERS, FIELD, access_case_act, may_manage_taxonomy
 from finegrid.cases.photos import stored_photos
 from finegrid.cases.workflow import (
     IN_PLACE,
@@ -283,7 +283,7 @@ def _action_form(action: str, case: Case, data: Any = None, **extra: Any) -> for
         # the level posted is checked by the service, which names a stale one in its own words
         return f.EscalateForm(data, initial={"to": carry_up_target(case)})
     if action == "whistle":
-        return f.WhistleForm(data)
+        return f.WhistleForm(data, initial={"department": case.category.department_id})
     if action == "withdraw_whistle":
         return f.WithdrawWhistleForm(data)
     if action in ("return", "reject", "reopen"):
@@ -602,6 +602,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "groups": selectors.assignable_groups(found),
         "query": request.GET.urlencode(),
+        "may_manage_taxonomy": not _is_htmx(request) and may_manage_taxonomy(request.user),
     }
     return _render(request, "cases/queue.html", "cases/_queue_results.html", context)
 

@@ -14,6 +14,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.api import router as auth_router
 from finegrid.cases.api import router as cases_router
+from finegrid.cases.api_taxonomy import categories as categories_router
+from finegrid.cases.api_taxonomy import departments as departments_router
 from finegrid.core import text
 from finegrid.core.errors import FinegridError, InvalidInput, NotFound, Problem, bilingual
 from finegrid.core.schemas import Input
@@ -122,5 +124,7 @@ api.add_router("/responsibilities", responsibility_router)
 api.add_router("/registry/people", export_router)
 api.add_router("/registry", registry_router)
 api.add_router("/registry/imports", imports_router)
+api.add_router("/cases/categories", categories_router)
+api.add_router("/cases/departments", departments_router)
 api.add_router("/cases", cases_router)
 api.add_router("/notifications", notifications_router)

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks_db",
+    "finegrid.core.tasks_app.TasksDatabaseConfig",
     "finegrid.core",
     "finegrid.accounts",
     "finegrid.grids",

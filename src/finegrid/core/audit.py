@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.http import HttpRequest
 
@@ -49,3 +51,14 @@ def audit_record(
         ip=ip or client_ip(request),
         grid_path=grid_path,
     )
+
+
+@cache
+def _verbose_names() -> dict[str, Any]:
+    return {m._meta.model_name or "": m._meta.verbose_name for m in apps.get_models()}
+
+
+def target_type_label(target_type: str) -> str:
+    """What kind of thing an audit row is about, in the reader's language (the row stores the
+    model's name, which reads as English code)."""
+    return str(_verbose_names().get(target_type, target_type))

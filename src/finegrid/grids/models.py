@@ -108,12 +108,18 @@ class Grid(BaseModel):
 class GridBoundary(BaseModel):
     """Every boundary a grid has had. Redrawing appends a version; old ones stay for history."""
 
-    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="boundaries")
-    version = models.PositiveIntegerField()
-    geometry = models.JSONField()
-    note = models.CharField(max_length=200, blank=True)
+    grid = models.ForeignKey(
+        Grid, on_delete=models.CASCADE, related_name="boundaries", verbose_name=_("grid")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    geometry = models.JSONField(_("geometry"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("drawn by"),
     )
 
     class Meta:
@@ -122,6 +128,9 @@ class GridBoundary(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["grid", "version"], name="boundary_grid_version"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.grid} v{self.version}"
 
 
 class GeoIndexState(models.Model):
@@ -304,16 +313,36 @@ class Responsibility(BaseModel):
     )
     duty = models.CharField(_("duty"), max_length=32, choices=Duty.choices)
     grid = models.ForeignKey(
-        Grid, on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
+        Grid,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responsibilities",
+        verbose_name=_("grid"),
     )
     estate = models.ForeignKey(
-        Estate, on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
+        Estate,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responsibilities",
+        verbose_name=_("estate"),
     )
     building = models.ForeignKey(
-        Building, on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
+        Building,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responsibilities",
+        verbose_name=_("building"),
     )
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
+        Household,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responsibilities",
+        verbose_name=_("household"),
     )
     grid_path = models.CharField(max_length=255, db_index=True, editable=False)
     sort = models.PositiveSmallIntegerField(default=0)

@@ -180,8 +180,7 @@ def attributes_of(code: str) -> tuple[Attribute, ...]:
 
 
 def name_of(category: Category) -> str:
-    english = translation.get_language() == "en"
-    return category.name_en if english and category.name_en else category.name
+    return category.label
 
 
 def service_of(category: Category) -> dict[str, Any]:
@@ -189,7 +188,7 @@ def service_of(category: Category) -> dict[str, Any]:
     return {
         "service_code": category.code,
         "service_name": name_of(category),
-        "description": str(listing.description) if listing else category.description,
+        "description": str(listing.description) if listing else category.description_label,
         "metadata": True,  # every service has at least the urgency attribute
         "type": "realtime",
         "keywords": str(listing.keywords) if listing else "",

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F, Max, OuterRef, QuerySet, Subquery
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.cases import clock
@@ -130,9 +129,8 @@ def _media_url(case: Case, absolute: Callable[[str], str]) -> str | None:
 
 
 def _agency(case: Case) -> str:
-    english = translation.get_language() == "en"
     if case.department is not None:
-        return case.department.name_en if english else case.department.name
+        return case.department.label
     return case.handling_grid.name
 
 

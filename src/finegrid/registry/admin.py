@@ -8,8 +8,10 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.jurisdiction import scope_for
+from finegrid.core.audit import target_type_label
 from finegrid.core.models import AuditEvent
 from finegrid.registry.models import Business, ImportJob, Person, Rental
 from finegrid.registry.permissions import AUDIT_READERS
@@ -87,14 +89,32 @@ class ImportJobAdmin(admin.ModelAdmin):
         return False
 
 
+class TargetTypeFilter(admin.SimpleListFilter):
+    """The kinds of object in the log, by their names rather than the stored model names."""
+
+    title = _("object type")
+    parameter_name = "target_type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        kinds = model_admin.get_queryset(request).order_by().values_list("target_type", flat=True)
+        return [(kind, target_type_label(kind)) for kind in sorted(set(kinds.distinct()))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(target_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """Auditors read the log; nobody edits it."""
 
-    list_display = ["at", "actor", "action", "target_type", "target_label", "reason", "ip"]
-    list_filter = ["action", "target_type"]
+    list_display = ["at", "actor", "action", "kind", "target_label", "reason", "ip"]
+    list_filter = ["action", TargetTypeFilter]
     search_fields = ["target_label", "reason", "actor__username"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("object type"), ordering="target_type")
+    def kind(self, obj: AuditEvent) -> str:
+        return target_type_label(obj.target_type)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)

@@ -86,7 +86,7 @@ class Person(BaseModel):
     is_party_member = models.BooleanField(_("party member"), default=False)
     # 双报到: registered to this community by their party organisation
     party_dual_registered = models.BooleanField(
-        _("registered to the community (双报到)"), default=False
+        _("registered to the community (dual registration)"), default=False
     )
     party_organisation = models.CharField(_("party organisation"), max_length=100, blank=True)
     is_veteran = models.BooleanField(_("veteran"), default=False)
@@ -222,11 +222,20 @@ class CareTag(BaseModel):
 class Rental(BaseModel):
     """出租房: a household let to tenants."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="rentals")
-    landlord = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="rentals_owned"
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="rentals", verbose_name=_("household")
     )
-    tenants = models.ManyToManyField(Person, related_name="rentals_rented", blank=True)
+    landlord = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rentals_owned",
+        verbose_name=_("landlord"),
+    )
+    tenants = models.ManyToManyField(
+        Person, related_name="rentals_rented", blank=True, verbose_name=_("tenants")
+    )
     registered = models.BooleanField(_("registered"), default=False)
     lease_start = models.DateField(_("lease start"), null=True, blank=True)
     lease_end = models.DateField(_("lease end"), null=True, blank=True)
@@ -336,10 +345,10 @@ class ImportJob(BaseModel):
     status = models.CharField(
         _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(_("rows in all"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    created_count = models.PositiveIntegerField(_("people added"), default=0)
+    updated_count = models.PositiveIntegerField(_("people updated"), default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(
         default=list, blank=True

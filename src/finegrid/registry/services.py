@@ -162,7 +162,8 @@ def clean_person(
         out[name_] = getattr(data, name_)
     if out["party_dual_registered"] and not out["is_party_member"]:
         bad(
-            _("Only a party member registers with the community (双报到)."), "party_dual_registered"
+            _("Only a party member registers with the community (dual registration)."),
+            "party_dual_registered",
         )
     return out, problems
 

@@ -28,6 +28,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from finegrid.core.audit import target_type_label
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound
 from finegrid.core.forms import Form
 from finegrid.core.models import AuditAction
@@ -714,7 +715,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
     page = _paginate(request, events, 50)
     for event in page:
-        event.kind_label = TARGET_LABELS.get(event.target_type, event.target_type)
+        event.kind_label = TARGET_LABELS.get(event.target_type) or target_type_label(
+            event.target_type
+        )
     context = {"form": form, "page": page}
     return _render(request, "registry/audit.html", "registry/_audit_rows.html", context)
 

@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.cases import clock
+from finegrid.cases.holiday_names import english_holiday_name
 from finegrid.cases.models import Holiday
 from finegrid.core.errors import Problem, bilingual
 
@@ -160,15 +161,25 @@ def holidays_upsert(*, rows: Sequence[HolidayRow]) -> LoadCounts:
         edited: list[Holiday] = []
         for row in rows:
             holiday = existing.get(row.date)
+            name_en = english_holiday_name(row.name)
             if holiday is None:
-                new.append(Holiday(date=row.date, is_workday=row.is_workday, name=row.name))
-            elif (holiday.is_workday, holiday.name) != (row.is_workday, row.name):
+                new.append(
+                    Holiday(
+                        date=row.date, is_workday=row.is_workday, name=row.name, name_en=name_en
+                    )
+                )
+            elif (holiday.is_workday, holiday.name, holiday.name_en) != (
+                row.is_workday,
+                row.name,
+                name_en or holiday.name_en,
+            ):
                 holiday.is_workday, holiday.name = row.is_workday, row.name
+                holiday.name_en = name_en or holiday.name_en
                 edited.append(holiday)
             else:
                 unchanged += 1
         Holiday.objects.bulk_create(new)
-        Holiday.objects.bulk_update(edited, ["is_workday", "name"])
+        Holiday.objects.bulk_update(edited, ["is_workday", "name", "name_en"])
         added, changed = len(new), len(edited)
     clock.forget_holidays()
     return LoadCounts(added, changed, unchanged)

@@ -18,3 +18,28 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => window.history.back());
   });
 });
+// The browser's own "Please fill out this field" speaks the browser's language, not the page's:
+// a required field left empty is named in the page's language instead (texts on <body>, or the
+// field's own data-required-message).
+const fgChosen = (field) => field.type === "radio" || field.type === "checkbox" || field.tagName === "SELECT";
+const fgGroup = (field) =>
+  field.type === "radio" && field.form && field.name
+    ? Array.from(field.form.elements).filter((el) => el.name === field.name)
+    : [field];
+document.addEventListener(
+  "invalid",
+  (event) => {
+    const field = event.target;
+    if (!field.setCustomValidity || !field.validity || !field.validity.valueMissing) return;
+    const texts = document.body.dataset;
+    const text = field.dataset.requiredMessage || (fgChosen(field) ? texts.fgChoose : texts.fgRequired);
+    if (text) field.setCustomValidity(text);
+  },
+  true,
+);
+const fgClear = (event) => {
+  const field = event.target;
+  if (field && field.setCustomValidity) fgGroup(field).forEach((el) => el.setCustomValidity(""));
+};
+document.addEventListener("input", fgClear, true);
+document.addEventListener("change", fgClear, true);
