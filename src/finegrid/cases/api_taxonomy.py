@@ -18,6 +18,7 @@ from finegrid.accounts.api import API_AUTH
 from finegrid.cases import selectors_taxonomy as selectors
 from finegrid.cases import services_taxonomy as services
 from finegrid.cases.models import Category, Department
+from finegrid.core.schemas import Input, LongText
 
 categories = Router(tags=["taxonomy"], auth=API_AUTH)
 departments = Router(tags=["taxonomy"], auth=API_AUTH)
@@ -42,11 +43,11 @@ class CategoryOut(Schema):
     case_count: int
 
 
-class CategoryChange(Schema):
+class CategoryChange(Input):
     name: str | None = None
     name_en: str | None = None
-    description: str | None = None
-    description_en: str | None = None
+    description: LongText | None = None
+    description_en: LongText | None = None
     parent: str | None = Field(None, description="code of the parent category; empty for none")
     department: str | None = Field(None, description="code of the usual department; empty")
     default_track: str | None = None
@@ -58,7 +59,7 @@ class CategoryChange(Schema):
     active: bool | None = None
 
 
-class CategoryIn(CategoryChange):
+class CategoryCreate(CategoryChange):
     code: str = Field(description="2-32 lowercase letters, digits or _; never changes")
     name: str  # type: ignore[assignment]
     name_en: str  # type: ignore[assignment]
@@ -81,7 +82,7 @@ class DepartmentOut(Schema):
     active: bool
 
 
-class DepartmentChange(Schema):
+class DepartmentChange(Input):
     name: str | None = None
     name_en: str | None = None
     phone: str | None = None
@@ -91,7 +92,7 @@ class DepartmentChange(Schema):
     active: bool | None = None
 
 
-class DepartmentIn(DepartmentChange):
+class DepartmentCreate(DepartmentChange):
     code: str
     name: str  # type: ignore[assignment]
     name_en: str  # type: ignore[assignment]
@@ -145,7 +146,7 @@ def category_list(request: HttpRequest, all: bool = False) -> list[dict[str, Any
 
 
 @categories.post("", response={201: CategoryOut}, summary="Add a category (administrators)")
-def category_create(request: HttpRequest, payload: CategoryIn) -> tuple[int, dict[str, Any]]:
+def category_create(request: HttpRequest, payload: CategoryCreate) -> tuple[int, dict[str, Any]]:
     given = _given(payload, "code")
     spec = services.CategorySpec(**given)
     category = services.category_create(
@@ -189,7 +190,9 @@ def department_list(request: HttpRequest, all: bool = False) -> list[dict[str, A
 
 
 @departments.post("", response={201: DepartmentOut}, summary="Add a department (administrators)")
-def department_create(request: HttpRequest, payload: DepartmentIn) -> tuple[int, dict[str, Any]]:
+def department_create(
+    request: HttpRequest, payload: DepartmentCreate
+) -> tuple[int, dict[str, Any]]:
     given = _given(payload, "code")
     spec = services.DepartmentSpec(**given)
     department = services.department_create(

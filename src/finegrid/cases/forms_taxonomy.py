@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finegrid.cases.models import Category, Department, Track
 from finegrid.cases.services_taxonomy import CATEGORY_CLOCKS, CategorySpec, DepartmentSpec
+from finegrid.core.forms import Form
 
 MINUTES = forms.NumberInput(attrs={"min": 1, "step": 1, "inputmode": "numeric"})
 
@@ -17,7 +18,7 @@ def _minutes(label: Any, help_text: Any = "") -> forms.IntegerField:
     return forms.IntegerField(label=label, widget=MINUTES, help_text=help_text)
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=32,
@@ -75,7 +76,7 @@ class CategoryForm(forms.Form):
         )
 
 
-class DepartmentForm(forms.Form):
+class DepartmentForm(Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=32,

@@ -45,6 +45,7 @@ from finegrid.cases.selectors import assignable_users
 from finegrid.cases.workflow import ACTION_VERBS, TRANSITIONS, allowed
 from finegrid.core import pii
 from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.labels import bilingual_label
 from finegrid.grids.models import Duty, Grid, Household, Level, Responsibility
 from finegrid.grids.selectors import grid_with_parent, locate, responsible_people
 from finegrid.notifications.services import notification_rows, notify, notify_rows
@@ -204,7 +205,10 @@ def case_report(
                 users=people,
                 kind="case.new",
                 title=_("New case %(number)s: %(category)s"),
-                params={"number": case.number, "category": category.name},
+                params={
+                    "number": case.number,
+                    "category": bilingual_label(category.name, category.name_en),
+                },
                 subject=("case", case.pk),
             )
     except IntegrityError:
@@ -720,7 +724,10 @@ def case_whistle(
         users=department.staff.all(),
         kind="case.whistle",
         title=_("Whistle: case %(number)s needs %(department)s"),
-        params={"number": case.number, "department": department.name},
+        params={
+            "number": case.number,
+            "department": bilingual_label(department.name, department.name_en),
+        },
         subject=("case", case.pk),
     )
     return whistle
@@ -1145,7 +1152,10 @@ def whistle_withdraw(
         users=department.staff.all(),
         kind="case.whistle_withdrawn",
         title=_("Whistle withdrawn: case %(number)s no longer needs %(department)s"),
-        params={"number": case.number, "department": department.name},
+        params={
+            "number": case.number,
+            "department": bilingual_label(department.name, department.name_en),
+        },
         subject=("case", case.pk),
     )
     return whistle

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import translation
+from django.utils.functional import lazy
 
 
 def english() -> bool:
@@ -12,3 +15,9 @@ def english() -> bool:
 def in_language(zh: str, en: str) -> str:
     """The label in the active language; the Chinese one when no English was written."""
     return en if en and english() else zh
+
+
+def bilingual_label(zh: str, en: str) -> Any:
+    """A label that reads in whichever language is active when it is turned into text: for a
+    data-driven name (a category, a department) inside a message rendered once per language."""
+    return lazy(in_language, str)(zh, en)

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.jurisdiction import scope_for
@@ -107,7 +108,7 @@ class TargetTypeFilter(admin.SimpleListFilter):
 class AuditEventAdmin(admin.ModelAdmin):
     """Auditors read the log; nobody edits it."""
 
-    list_display = ["at", "actor", "action", "kind", "target_label", "reason", "ip"]
+    list_display = ["at", "actor", "action", "kind", "target", "reason", "ip"]
     list_filter = ["action", TargetTypeFilter]
     search_fields = ["target_label", "reason", "actor__username"]
     date_hierarchy = "at"
@@ -115,6 +116,12 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("object type"), ordering="target_type")
     def kind(self, obj: AuditEvent) -> str:
         return target_type_label(obj.target_type)
+
+    @admin.display(description=_("object"), ordering="target_label")
+    def target(self, obj: AuditEvent) -> str:
+        # the object as it was named when the act was recorded, in the words of that moment:
+        # a record is never rewritten, so it is not translated either
+        return format_html('<span translate="no">{}</span>', obj.target_label)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
