@@ -48,7 +48,10 @@ dates: $(VENV)/.installed-dev
 
 test: lint suite dates
 
+# the HTTP benches load the server with wrk (Debian's package)
 bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null 2>&1 || { echo "installing Debian wrk"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run.py
 
 messages: $(VENV)/.installed-dev system

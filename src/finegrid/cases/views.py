@@ -9,13 +9,10 @@ missing one. An htmx request gets the partial, a normal request the full page th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -54,6 +51,8 @@ from finegrid.cases.workflow import (
     event_label,
 )
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound
+from finegrid.core.pages import is_htmx as _is_htmx
+from finegrid.core.pages import service_page as cased
 from finegrid.grids import selectors as grid_selectors
 from finegrid.grids.models import Duty
 from finegrid.grids.views import picker_config
@@ -92,29 +91,6 @@ WHISTLE_ACTIONS = (*DEPARTMENT_ACTIONS, "withdraw_whistle")
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def cased(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; a service's NotFound / Forbidden become 404 / 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc)) from None
-
-    return wrapper
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    # A history restore asks for the whole page, not the fragment that was swapped in.
-    return bool(request.headers.get("HX-Request")) and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _render(

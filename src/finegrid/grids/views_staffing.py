@@ -9,49 +9,25 @@ form open and its errors beside the fields; a normal request is redirected back 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from finegrid.core.errors import Forbidden, InvalidInput, NotFound
+from finegrid.core.errors import InvalidInput, NotFound
+from finegrid.core.pages import is_htmx as _is_htmx
+from finegrid.core.pages import service_page as scoped
 from finegrid.grids import selectors, services
 from finegrid.grids.forms import AssignForm, EndForm, ReplaceForm
 from finegrid.grids.models import SINGLE_HOLDER_DUTIES, Duty, Grid, Responsibility
 from finegrid.grids.permissions import access_staffing, may_staff
 
-R = TypeVar("R", bound=HttpResponseBase)
-
 Failed = tuple[str, Any, forms.Form]  # (kind, key, bound form): the form a refusal reopens
-
-
-def scoped(view: Callable[..., R]) -> Callable[..., R]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc)) from None
-
-    return wrapper
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _put_problems(form: forms.Form, exc: InvalidInput) -> None:

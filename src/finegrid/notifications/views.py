@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from finegrid.core.errors import NotFound
+from finegrid.core.pages import is_htmx as _is_htmx
 from finegrid.notifications import selectors, services
 from finegrid.notifications.templatetags.notifications_badge import badge_context
 
@@ -41,12 +42,6 @@ def _own(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             raise Http404 from None
 
     return wrapper
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _back(request: HttpRequest) -> str:

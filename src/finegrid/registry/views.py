@@ -8,19 +8,15 @@ htmx request gets the partial, a normal request the full page that includes the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,9 +25,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from finegrid.core.audit import target_type_label
-from finegrid.core.errors import Forbidden, InvalidInput, NotFound
+from finegrid.core.errors import InvalidInput, NotFound
 from finegrid.core.forms import Form
 from finegrid.core.models import AuditAction
+from finegrid.core.pages import is_htmx as _is_htmx
+from finegrid.core.pages import service_page as scoped
 from finegrid.grids import geo
 from finegrid.grids.models import Grid, Level
 from finegrid.grids.selectors import grid_get, grid_list
@@ -45,8 +43,6 @@ from finegrid.registry.models import (
     ResidenceStatus,
 )
 from finegrid.registry.permissions import may_export
-
-R = TypeVar("R", bound=HttpResponseBase)
 
 PER_PAGE = 25
 MAP_POINTS = 3000  # dots on the special-population map; beyond that the list still pages
@@ -82,33 +78,9 @@ TARGET_LABELS = {
 # --- helpers --------------------------------------------------------------------------------
 
 
-def scoped(view: Callable[..., R]) -> Callable[..., R]:
-    """Login required; a service's NotFound / Forbidden become 404 / 403 (each view checks the
-    reader's role itself, with ``_reader``)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc)) from None
-
-    return wrapper
-
-
 def _reader(request: HttpRequest) -> None:
     if selectors.registry_scope(request.user).empty:
         raise PermissionDenied(str(_("You may not read the population registry.")))
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    # A history restore asks for the whole page, not the fragment that was swapped in.
-    return bool(request.headers.get("HX-Request")) and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _render(
