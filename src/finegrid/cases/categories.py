@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from finegrid.cases.models import Category, TaxonomyState
@@ -38,8 +39,13 @@ def taxonomy_generation() -> int:
 def taxonomy_bump() -> None:
     """Called inside the transaction of a taxonomy change, so the generation moves exactly when
     the change commits."""
-    if not TaxonomyState.objects.filter(pk=1).update(generation=F("generation") + 1):
-        TaxonomyState.objects.create(pk=1, generation=1)
+    if TaxonomyState.objects.filter(pk=1).update(generation=F("generation") + 1):
+        return
+    try:
+        with transaction.atomic():
+            TaxonomyState.objects.create(pk=1, generation=1)
+    except IntegrityError:  # two first edits at once: the other made the row, move it on
+        TaxonomyState.objects.filter(pk=1).update(generation=F("generation") + 1)
 
 
 def active_category(code: str) -> Category | None:
