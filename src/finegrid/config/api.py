@@ -26,6 +26,7 @@ from finegrid.notifications.api import router as notifications_router
 from finegrid.registry.api import router as registry_router
 from finegrid.registry.api_imports import export_router
 from finegrid.registry.api_imports import router as imports_router
+from finegrid.workforce.api import router as workforce_router
 
 api = NinjaAPI(
     title="finegrid 微网实格 API",
@@ -128,3 +129,4 @@ api.add_router("/cases/categories", categories_router)
 api.add_router("/cases/departments", departments_router)
 api.add_router("/cases", cases_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/workforce", workforce_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "finegrid.notifications",
     "finegrid.cases",
     "finegrid.residents",
+    "finegrid.workforce",
     "finegrid.open311",
     "finegrid.demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("finegrid.cases.urls")),
     path("notifications/", include("finegrid.notifications.urls")),
     path("home/", include("finegrid.residents.urls")),
+    path("workforce/", include("finegrid.workforce.urls")),
     path("track/", include((track_patterns, "track"))),
     path("open311/v2/", include("finegrid.open311.urls")),
     path("", include("finegrid.grids.urls")),

@@ -1,0 +1,28 @@
+"""The people of the net (队伍): one module per part, re-exported here for Django.
+
+- ``workers``: the worker profile, its lifecycle (进入退出导则) and the grids served.
+- ``duty``: stations (微网之家), shifts and leave — what "on duty now" reads.
+"""
+
+from finegrid.workforce.models.duty import Leave, Shift, ShiftKind, Station
+from finegrid.workforce.models.workers import (
+    Origin,
+    Worker,
+    WorkerEvent,
+    WorkerGrid,
+    WorkerStatus,
+    WorkerType,
+)
+
+__all__ = [
+    "Leave",
+    "Origin",
+    "Shift",
+    "ShiftKind",
+    "Station",
+    "Worker",
+    "WorkerEvent",
+    "WorkerGrid",
+    "WorkerStatus",
+    "WorkerType",
+]

@@ -1,0 +1,1 @@
+"""The workforce pages under /workforce/; each part adds its url patterns in ``urls.py``."""
