@@ -18,6 +18,7 @@ from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
 from finegrid.accounts.models import Role, RoleAssignment, User
+from finegrid.core import seeding
 from finegrid.demo import names
 from finegrid.demo.geometry import blob, random_points, split
 from finegrid.grids.models import (
@@ -523,6 +524,7 @@ def seed(*, scale_name: str, seed_value: int = 1, password: str) -> dict[str, in
         from finegrid.demo.cases import make_cases
 
         counts.update(make_cases(count=scale.cases, seed_value=seed_value))
+        counts.update(seeding.run_all(scale_name=scale_name, seed_value=seed_value))
         # the duties above were written in bulk, past the services that tell the caches
         forget_responsibles()
     return counts

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class WorkforceConfig(AppConfig):
     name = "finegrid.workforce"
     verbose_name = _("Workforce")
+
+    def ready(self) -> None:
+        from finegrid.core import seeding
+        from finegrid.workforce.demo import seed
+
+        seeding.register("workforce", seed, order=10)
