@@ -1,9 +1,11 @@
 """The people of the net (队伍): one module per part, re-exported here for Django.
 
 - ``workers``: the worker profile, its lifecycle (进入退出导则) and the grids served.
+- ``codes``: QR codes on places, patrol points and check-ins (一码报到).
 - ``duty``: stations (微网之家), shifts and leave — what "on duty now" reads.
 """
 
+from finegrid.workforce.models.codes import Checkin, Code, CodeKind, PatrolPoint
 from finegrid.workforce.models.duty import Leave, Shift, ShiftKind, Station
 from finegrid.workforce.models.workers import (
     Origin,
@@ -15,6 +17,10 @@ from finegrid.workforce.models.workers import (
 )
 
 __all__ = [
+    "Checkin",
+    "Code",
+    "CodeKind",
+    "PatrolPoint",
     "Leave",
     "Origin",
     "Shift",
