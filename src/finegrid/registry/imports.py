@@ -655,7 +655,14 @@ def _check_batch(run: _Run, rows: list[Row], spool: Any) -> None:
 
 # Which model fields an update may change, by the column that carries them.
 _UPDATE_FIELDS = {
-    "name": ["name", "name_pinyin", "name_initials", "given_name"],
+    "name": [
+        "name",
+        "name_pinyin",
+        "name_initials",
+        "name_pinyin_alt",
+        "name_initials_alt",
+        "given_name",
+    ],
     "phone": ["phone_enc", "phone_index", "phone_masked", "phone_tail"],
     "gender": ["gender"],
     "birth_date": ["birth_date"],

@@ -56,6 +56,10 @@ class Person(BaseModel):
     # 张三 → "zhangsan" / "zs": search by pinyin or its initials
     name_pinyin = models.CharField(max_length=128, editable=False, db_index=True)
     name_initials = models.CharField(max_length=32, editable=False, db_index=True)
+    # 曾小明 is searched as zxm (its surname's reading) and, as people also type it, cxm (the
+    # ordinary reading); empty when both readings agree
+    name_pinyin_alt = models.CharField(max_length=128, editable=False, db_index=True, default="")
+    name_initials_alt = models.CharField(max_length=32, editable=False, db_index=True, default="")
     # 王小明 → "小明": people are searched by the name their neighbours use
     given_name = models.CharField(max_length=64, editable=False, db_index=True, default="")
     gender = models.CharField(

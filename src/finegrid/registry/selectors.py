@@ -70,7 +70,12 @@ def search_filter(q: str, *, households: QuerySet[Household] | None = None) -> Q
         return Q(id_number_masked__endswith=q) | Q(phone_masked__endswith=q)
     if LETTERS_RE.match(q):
         low = q.lower()
-        return _prefix("name_initials", low, "{") | _prefix("name_pinyin", low, "{")
+        return (
+            _prefix("name_initials", low, "{")
+            | _prefix("name_pinyin", low, "{")
+            | _prefix("name_initials_alt", low, "{")
+            | _prefix("name_pinyin_alt", low, "{")
+        )
     # the start of the full name (王小, 王小明) or of the given name alone (小明)
     by_name = _prefix("name", q) | _prefix("given_name", q)
     if households is None:

@@ -35,7 +35,7 @@ from finegrid.registry.models import (
     Rental,
     ResidenceStatus,
 )
-from finegrid.registry.names import given_name, pinyin_keys
+from finegrid.registry.names import given_name, search_keys
 from finegrid.registry.permissions import (
     REGISTRY_READERS,
     access_care_kind,
@@ -171,7 +171,7 @@ def clean_person(
 def sealed_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Model values from cleaned fields: pinyin, and encrypted, indexed and masked PII."""
     out = {k: v for k, v in fields.items() if not k.startswith("_")}
-    out["name_pinyin"], out["name_initials"] = pinyin_keys(fields["name"])
+    out.update(search_keys(fields["name"]))
     out["given_name"] = given_name(fields["name"])
     id_number, phone = fields.get("_id_number", ""), fields.get("_phone", "")
     out["id_number_enc"] = pii.encrypt(id_number) if id_number else ""
@@ -376,7 +376,7 @@ def person_update(
                 .removesuffix("_tail")
                 for c in changed
             }
-            - {"name_pinyin", "name_initials", "given_name"}
+            - {"name_pinyin", "name_initials", "name_pinyin_alt", "name_initials_alt", "given_name"}
         )
         audit_record(
             actor=actor, action=AuditAction.UPDATE, target=person, fields=shown, request=request
