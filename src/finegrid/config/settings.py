@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
+    "corsheaders",
     "finegrid.core.tasks_app.TasksDatabaseConfig",
     "finegrid.core",
     "finegrid.accounts",
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # before anything that answers: a preflight OPTIONS is answered here
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "finegrid.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +81,14 @@ MIDDLEWARE = [
     "finegrid.core.middleware.QueryTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Open311 is public and read by browser clients on other sites (maps, dashboards): any origin
+# may GET it, without cookies. Nothing else of the site is shared across origins.
+CORS_URLS_REGEX = r"^/open311/v2/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "OPTIONS")
+CORS_EXPOSE_HEADERS = ("Link", "Content-Language")
 
 ROOT_URLCONF = "finegrid.config.urls"
 ASGI_APPLICATION = "finegrid.config.asgi.application"

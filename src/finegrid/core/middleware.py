@@ -29,7 +29,8 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        if not getattr(response, "language_negotiated", False):
+            patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response

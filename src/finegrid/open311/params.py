@@ -11,7 +11,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from finegrid.cases import clock
 from finegrid.open311.errors import Fault, Open311Error
-from finegrid.open311.selectors import WINDOW, RequestQuery
+from finegrid.open311.selectors import LIMIT, PAGE_SIZE, WINDOW, RequestQuery
 
 
 def _language(tag: str) -> str | None:
@@ -58,6 +58,22 @@ def _datetime(value: str, name: str, faults: list[Fault]) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=clock.LOCAL)
 
 
+def _positive(
+    params: dict[str, str], name: str, default: int, top: int, faults: list[Fault]
+) -> int:
+    value = params.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= top:
+        faults.append(
+            Fault(
+                _("%(name)s must be a whole number from 1 to %(top)s."), {"name": name, "top": top}
+            )
+        )
+        return default
+    return int(value)
+
+
 def request_query(params: dict[str, str]) -> RequestQuery:
     """The filters of GET requests, each bad one named in a 400."""
     faults: list[Fault] = []
@@ -73,9 +89,13 @@ def request_query(params: dict[str, str]) -> RequestQuery:
             faults.append(Fault(_("start_date is after end_date.")))
         elif end - start > WINDOW:
             faults.append(Fault(_("start_date and end_date may not span more than 90 days.")))
+    page = _positive(params, "page", 1, 1_000_000, faults)
+    page_size = _positive(params, "page_size", PAGE_SIZE, LIMIT, faults)
     if faults:
         raise Open311Error(400, faults)
     return RequestQuery(
+        page=page,
+        page_size=page_size,
         ids=_list(params.get("service_request_id", "")),
         codes=_list(params.get("service_code", "")),
         statuses=statuses,

@@ -24,6 +24,9 @@ from finegrid.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, Sour
 from finegrid.open311 import catalogue
 
 LIMIT = 1000  # the spec's default volume: 90 days or the first 1000 requests
+# Paging is an extension the spec leaves open (page / page_size, as several cities' servers
+# have it): a page of 100 keeps a browser client's first answer small; page_size goes to LIMIT.
+PAGE_SIZE = 100
 WINDOW = dt.timedelta(days=90)
 CLOSED_STATUSES = frozenset(set(Status.values) - set(OPEN_STATUSES))
 # events that change nothing a client can see
@@ -47,6 +50,14 @@ class RequestQuery:
     statuses: list[str] = field(default_factory=list)  # open / closed
     start: dt.datetime | None = None
     end: dt.datetime | None = None
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+
+@dataclass
+class RequestPage:
+    cases: list[Case]
+    has_next: bool
 
 
 def public_cases() -> QuerySet[Case]:
@@ -63,12 +74,12 @@ def public_cases() -> QuerySet[Case]:
     )
 
 
-def request_list(query: RequestQuery, *, now: dt.datetime) -> list[Case]:
-    """Newest first. ``ids`` overrides every other filter (the spec); otherwise the window is
-    the 90 days before ``end`` (or after ``start``), as the spec's defaults have it."""
+def request_list(query: RequestQuery, *, now: dt.datetime) -> RequestPage:
+    """Newest first, one page. ``ids`` overrides every other filter (the spec); otherwise the
+    window is the 90 days before ``end`` (or after ``start``), as the spec's defaults have it."""
     qs = public_cases()
     if query.ids:
-        return list(qs.filter(number__in=query.ids[:LIMIT]).order_by("-reported_at", "-id"))
+        return _page(qs.filter(number__in=query.ids[:LIMIT]), query)
     start, end = query.start, query.end
     if start is None and end is None:
         end = now
@@ -85,7 +96,14 @@ def request_list(query: RequestQuery, *, now: dt.datetime) -> list[Case]:
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif wanted == {"closed"}:
         qs = qs.filter(status__in=CLOSED_STATUSES)
-    return list(qs.order_by("-reported_at", "-id")[:LIMIT])
+    return _page(qs, query)
+
+
+def _page(qs: QuerySet[Case], query: RequestQuery) -> RequestPage:
+    first = (query.page - 1) * query.page_size
+    # one row past the page says whether there is a next one, without a COUNT
+    rows = list(qs.order_by("-reported_at", "-id")[first : first + query.page_size + 1])
+    return RequestPage(rows[: query.page_size], len(rows) > query.page_size)
 
 
 def request_get(number: str) -> Case | None:

@@ -53,6 +53,9 @@ def open311(*methods: str) -> Callable[[View], Callable[..., HttpResponse]]:
                     response = formats.render(fmt, "errors", exc.as_list(), status=exc.status)
             response["Content-Language"] = language
             patch_vary_headers(response, ("Accept-Language",))
+            # the language came from the request, not from the cookie the site's pages read:
+            # caches and browser clients must not keep one answer per cookie
+            response.language_negotiated = True  # type: ignore[attr-defined]
             return response
 
         return run
@@ -147,8 +150,20 @@ def requests(request: HttpRequest, fmt: str) -> Answer:
     if request.method == "POST":
         return _submit(request)
     query = request_query(request.GET.dict())
-    cases = selectors.request_list(query, now=timezone.now())
-    return Answer("service_requests", _rows(request, cases))
+    page = selectors.request_list(query, now=timezone.now())
+    links = []
+    if page.has_next:
+        links.append(f'<{_page_url(request, query.page + 1)}>; rel="next"')
+    if query.page > 1:
+        links.append(f'<{_page_url(request, query.page - 1)}>; rel="prev"')
+    headers = {"Link": ", ".join(links)} if links else {}
+    return Answer("service_requests", _rows(request, page.cases), headers=headers)
+
+
+def _page_url(request: HttpRequest, page: int) -> str:
+    params = request.GET.copy()
+    params["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 @open311("GET")
