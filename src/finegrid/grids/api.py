@@ -18,11 +18,18 @@ from finegrid.grids.permissions import access_grid_edit, access_staffing, may_st
 
 router = Router(tags=["grids"], auth=API_AUTH)
 
+GEOJSON = "application/geo+json"  # RFC 7946
+
 
 class GridRef(Schema):
     code: str
     name: str
     level: str
+
+
+class LatLng(Schema):
+    lat: float
+    lng: float
 
 
 class GridItem(Schema):
@@ -33,7 +40,7 @@ class GridItem(Schema):
     dedicated_type: str
     parent: str | None
     path: list[str]
-    center: list[float] | None
+    center: LatLng | None = Field(None, description="WGS-84, named fields")
     boundary_version: int
 
 
@@ -90,7 +97,8 @@ def _item(g: Grid) -> dict[str, Any]:
         "dedicated_type": g.dedicated_type,
         "parent": g.parent.code if g.parent_id and g.parent else None,
         "path": selectors.path_codes(g.path),
-        "center": [g.center_lat, g.center_lng] if g.center_lat is not None else None,
+        # named fields, as every other JSON answer (GeoJSON alone orders them [lng, lat])
+        "center": {"lat": g.center_lat, "lng": g.center_lng} if g.center_lat is not None else None,
         "boundary_version": g.boundary_version,
     }
 
@@ -144,13 +152,13 @@ def grid_layer(
     if crs not in ("wgs84", "gcj02"):
         raise InvalidInput(Problem(_("crs must be wgs84 or gcj02."), field="crs"))
     data = selectors.map_layer(user=request.user, level=level, parent=parent, zoom=zoom, crs=crs)
-    return JsonResponse(data)
+    return JsonResponse(data, content_type=GEOJSON)
 
 
 @router.get("/export", summary="Export a level as a GeoJSON FeatureCollection")
 def grid_export(request: HttpRequest, level: Level, parent: str | None = None) -> HttpResponse:
     data = selectors.grids_export(user=request.user, level=level, parent=parent)
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False}, content_type=GEOJSON)
     response["Content-Disposition"] = f'attachment; filename="grids-{level}.geojson"'
     return response
 

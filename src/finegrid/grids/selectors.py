@@ -454,6 +454,7 @@ def map_layer(
         features.append(
             {
                 "type": "Feature",
+                "id": code,
                 "geometry": data,
                 "properties": {
                     "code": code,
@@ -462,7 +463,7 @@ def map_layer(
                     "kind": kind,
                     "dedicated_type": dtype,
                     "households": counts.get(pk, 0),
-                    "center": [clat, clng],
+                    "center": [clng, clat],  # GeoJSON's order
                 },
             }
         )
@@ -484,6 +485,7 @@ def grids_export(
     features = [
         {
             "type": "Feature",
+            "id": g.code,
             "properties": {
                 "code": g.code,
                 "name": g.name,
