@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: demo test lint suite dates system bench vendor messages clean
+.PHONY: demo test lint suite dates system bench vendor messages openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ bench: $(VENV)/.installed-dev
 
 messages: $(VENV)/.installed-dev system
 	$(BIN)/python scripts/messages.py
+
+# the OpenAPI snapshot (docs/openapi.json) that tests/test_openapi.py holds the API to
+openapi: $(VENV)/.installed-dev
+	$(BIN)/python scripts/openapi.py
 
 vendor: | $(BIN)/python
 	$(BIN)/python scripts/vendor.py

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -18,6 +18,7 @@ from finegrid.cases.api_taxonomy import categories as categories_router
 from finegrid.cases.api_taxonomy import departments as departments_router
 from finegrid.core import text
 from finegrid.core.errors import FinegridError, InvalidInput, NotFound, Problem, bilingual
+from finegrid.core.openapi import FinegridAPI
 from finegrid.core.schemas import Input
 from finegrid.core.services import write_probe_create
 from finegrid.grids.api import responsibility_router
@@ -28,7 +29,7 @@ from finegrid.registry.api_imports import export_router
 from finegrid.registry.api_imports import router as imports_router
 from finegrid.workforce.api import router as workforce_router
 
-api = NinjaAPI(
+api = FinegridAPI(
     title="finegrid 微网实格 API",
     version="1",
     description="网格、地点与辖区 · Grids, places and jurisdiction.",

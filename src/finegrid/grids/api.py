@@ -44,7 +44,7 @@ class GridItem(Schema):
     boundary_version: int
 
 
-class PersonOut(Schema):
+class ResponsibleOut(Schema):
     name: str
     duty: str
     duty_label: str
@@ -58,7 +58,7 @@ class GridDetail(GridItem):
     ancestors: list[GridRef]
     children: dict[str, int]
     households: int
-    responsible: list[PersonOut]
+    responsible: list[ResponsibleOut]
     can_staff: bool
 
 
@@ -80,7 +80,7 @@ class LocateOut(Schema):
     place: PlaceOut | None
 
 
-class ListFilters(Input):
+class GridFilters(Input):
     level: Level | None = None
     kind: Kind | None = None
     parent: str | None = None
@@ -104,7 +104,7 @@ def _item(g: Grid) -> dict[str, Any]:
 
 
 @router.get("", response=GridPage, summary="List grids in your jurisdiction")
-def grid_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+def grid_list(request: HttpRequest, filters: Query[GridFilters]) -> dict[str, Any]:
     if not 1 <= filters.limit <= 1000:
         raise InvalidInput(Problem(_("limit must be between 1 and 1000."), field="limit"))
     if filters.offset < 0:
@@ -163,13 +163,13 @@ def grid_export(request: HttpRequest, level: Level, parent: str | None = None) -
     return response
 
 
-class ImportOut(Schema):
+class GridImportOut(Schema):
     created: int
     updated: int
 
 
 @router.post(
-    "/import", response=ImportOut, summary="Import a level from a GeoJSON FeatureCollection"
+    "/import", response=GridImportOut, summary="Import a level from a GeoJSON FeatureCollection"
 )
 def grid_import(request: HttpRequest, level: Level | None = None) -> dict[str, int]:
     try:
@@ -244,7 +244,7 @@ class ResponsibilityIn(Input):
     )
 
 
-class EndIn(Input):
+class DutyEndIn(Input):
     reason: str = Field(max_length=200)
 
 
@@ -331,7 +331,7 @@ responsibility_router = Router(tags=["grids"], auth=API_AUTH)
 @responsibility_router.post(
     "/{int:responsibility_id}/end", response=ResponsibilityOut, summary="End a duty, with a reason"
 )
-def responsibility_end(request: HttpRequest, responsibility_id: int, payload: EndIn) -> Any:
+def responsibility_end(request: HttpRequest, responsibility_id: int, payload: DutyEndIn) -> Any:
     r = selectors.responsibility_get(user=request.user, pk=responsibility_id)
     access_staffing(request.user, r.grid_path)
     r = services.responsibility_end(

@@ -78,7 +78,7 @@ def _plain(value: Any) -> Any:
 # --- schemas --------------------------------------------------------------------------------
 
 
-class PersonRef(Schema):
+class ResidentRef(Schema):
     id: int
     name: str
 
@@ -191,7 +191,7 @@ class CareTagIn(Input):
     started_on: dt.date | None = None
 
 
-class EndIn(Input):
+class CareTagEndIn(Input):
     on: dt.date | None = None
 
 
@@ -236,8 +236,8 @@ class RentalOut(Schema):
     id: int
     household_id: int
     address: str
-    landlord: PersonRef | None
-    tenants: list[PersonRef]
+    landlord: ResidentRef | None
+    tenants: list[ResidentRef]
     registered: bool
     lease_start: dt.date | None
     lease_end: dt.date | None
@@ -249,7 +249,7 @@ class RentalPage(Schema):
     items: list[RentalOut]
 
 
-class ListFilters(PageFilters):
+class PlaceFilters(PageFilters):
     current: bool | None = Field(
         None, description="true: only those still let / open; false: only ended / closed"
     )
@@ -599,7 +599,7 @@ def care_tag_add(
 
 
 @router.post("/care-tags/{tag_id}/end", response=CareTagOut, summary="End a care tag")
-def care_tag_end(request: HttpRequest, tag_id: int, payload: EndIn) -> dict[str, Any]:
+def care_tag_end(request: HttpRequest, tag_id: int, payload: CareTagEndIn) -> dict[str, Any]:
     user = _reader(request)
     tag = selectors.care_tag_get(user=user, pk=tag_id)
     services.care_tag_end(actor=user, tag=tag, on=payload.on, request=request)
@@ -613,7 +613,7 @@ def care_tag_end(request: HttpRequest, tag_id: int, payload: EndIn) -> dict[str,
 
 
 @router.get("/rentals", response=RentalPage, summary="List rentals in your jurisdiction")
-def rental_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+def rental_list(request: HttpRequest, filters: Query[PlaceFilters]) -> dict[str, Any]:
     user = _reader(request)
     qs = selectors.rental_list(user=user, grid=filters.grid, current=filters.current)
     count, page = _page(qs, filters)
@@ -665,7 +665,7 @@ def rental_end(request: HttpRequest, rental_id: int, payload: RentalEndIn) -> di
 
 
 @router.get("/businesses", response=BusinessPage, summary="List businesses in your jurisdiction")
-def business_list(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+def business_list(request: HttpRequest, filters: Query[PlaceFilters]) -> dict[str, Any]:
     user = _reader(request)
     qs = selectors.business_list(user=user, grid=filters.grid, current=filters.current)
     qs = qs.select_related("micro_grid")

@@ -28,7 +28,7 @@ class RowProblem(Schema):
     message_en: str
 
 
-class ImportOut(Schema):
+class PeopleImportOut(Schema):
     id: int
     filename: str
     mode: str
@@ -64,7 +64,7 @@ def template(request: HttpRequest) -> Any:
 
 @router.post(
     "",
-    response={201: ImportOut, 202: ImportOut},
+    response={201: PeopleImportOut, 202: PeopleImportOut},
     summary="Import people from an .xlsx or .csv ledger",
     description=(
         "Multipart field `file`; optional `household_id` places every row in that household; "
@@ -91,14 +91,14 @@ def import_create(
     return (202 if running else 201), imports.job_report(job)
 
 
-@router.get("", response=list[ImportOut], summary="Your imports, newest first")
+@router.get("", response=list[PeopleImportOut], summary="Your imports, newest first")
 def import_list(request: HttpRequest) -> Any:
     return [imports.job_report(job) for job in imports.job_list(user=request.user)[:50]]
 
 
 @router.get(
     "/{int:job_id}",
-    response=ImportOut,
+    response=PeopleImportOut,
     summary="An import's state, counts and row report (its creator's only)",
 )
 def import_read(request: HttpRequest, job_id: int) -> Any:
