@@ -35,6 +35,7 @@ lint: $(VENV)/.installed-dev system
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/finegrid makemigrations --check --dry-run
 	$(BIN)/python scripts/messages.py --check
 

@@ -30,7 +30,6 @@ from finegrid.registry.models import (
     ResidenceStatus,
 )
 from finegrid.registry.selectors import person_list
-from finegrid.registry.services import open_tag
 
 
 @pytest.fixture
@@ -161,15 +160,15 @@ def test_jinfeng_has_its_elderly_living_alone(small: None) -> None:
     elderly = [t for t in tags if _age(t.person.birth_date) >= 70]
     assert len(elderly) >= jinfeng_target(SCALES["small"].households)
     for tag in elderly:
-        assert open_tag(tag)["kind"] == CareKind.LIVING_ALONE
+        assert tag.attributes()["kind"] == CareKind.LIVING_ALONE
         assert Person.objects.filter(household_id=tag.person.household_id).count() == 1
         assert tag.grid_path == tag.person.grid_path
     # aged 80+ is derived from the birth date, never tagged
     assert not CareTag.objects.filter(kind_index=pii.blind_index("care", CareKind.AGED_80)).exists()
-    kinds = {open_tag(t)["kind"] for t in CareTag.objects.all()}
+    kinds = {t.attributes()["kind"] for t in CareTag.objects.all()}
     assert {CareKind.LIVING_ALONE, CareKind.DISABLED, CareKind.LEFT_BEHIND_CHILD} <= kinds
     for tag in CareTag.objects.filter(kind_index=pii.blind_index("care", CareKind.DISABLED)):
-        data = open_tag(tag)
+        data = tag.attributes()
         assert data["category"] and data["level"] in (1, 2, 3, 4)
 
 

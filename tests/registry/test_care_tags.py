@@ -22,7 +22,7 @@ def test_a_care_tag_is_stored_encrypted(worker: User, net: Net) -> None:
     )
     tag = CareTag.objects.get()
     assert "disabled" not in tag.payload_enc and "visual" not in tag.payload_enc
-    assert services.open_tag(tag) == {"kind": "disabled", "category": "visual", "level": 2}
+    assert tag.attributes() == {"kind": "disabled", "category": "visual", "level": 2}
 
 
 def test_a_disability_needs_category_and_level(worker: User, net: Net) -> None:

@@ -592,7 +592,7 @@ def care_tag_add(
         started_on=payload.started_on,
         request=request,
     )
-    attributes = services.open_tag(tag)
+    attributes = tag.attributes()
     attributes.pop("kind")
     label = str(CareKind(kind).label)
     return 201, _tag(selectors.VisibleTag(tag.pk, kind, label, attributes, tag.started_on))
@@ -603,7 +603,7 @@ def care_tag_end(request: HttpRequest, tag_id: int, payload: CareTagEndIn) -> di
     user = _reader(request)
     tag = selectors.care_tag_get(user=user, pk=tag_id)
     services.care_tag_end(actor=user, tag=tag, on=payload.on, request=request)
-    attributes = services.open_tag(tag)
+    attributes = tag.attributes()
     kind = attributes.pop("kind")
     label = str(CareKind(kind).label)
     return _tag(selectors.VisibleTag(tag.pk, kind, label, attributes, tag.started_on))

@@ -37,6 +37,7 @@ from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from finegrid.accounts.jurisdiction import Scope, scope_for
 from finegrid.core.audit import audit_record, client_ip
@@ -417,10 +418,14 @@ def import_start(
         import_run(job_id=job.pk)
         job.refresh_from_db()
     else:
-        from finegrid.registry.tasks import run_import
-
         run_import.enqueue(job.pk)
     return job
+
+
+@task()
+def run_import(job_id: int) -> None:
+    """Run a ledger import that was too large to run within its upload request."""
+    import_run(job_id=job_id)
 
 
 def _progress_key(job_id: int) -> str:

@@ -7,6 +7,8 @@ ID numbers, phone numbers and care tags are stored encrypted (``*_enc``), with a
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.models import Role
+from finegrid.core import pii
 from finegrid.core.models import BaseModel
 from finegrid.grids.models import Grid, Household
 
@@ -221,6 +224,11 @@ class CareTag(BaseModel):
             # special-population list of a grid: kind + path prefix
             models.Index(fields=["kind_index", "grid_path"], name="caretag_kind_path"),
         ]
+
+    def attributes(self) -> dict[str, Any]:
+        """The sealed kind and attributes, opened (callers check who may see them)."""
+        data: dict[str, Any] = json.loads(pii.decrypt(self.payload_enc))
+        return data
 
 
 class Rental(BaseModel):

@@ -28,7 +28,6 @@ from finegrid.registry.models import (
     Rental,
 )
 from finegrid.registry.permissions import REGISTRY_READERS, care_kinds_for
-from finegrid.registry.services import open_tag
 
 ID_RE = re.compile(r"^\d{17}[\dXx]$")
 MOBILE_RE = re.compile(r"^1\d{10}$")
@@ -166,7 +165,7 @@ def care_tags_for(
         person__in=people, ended_on__isnull=True, kind_index__in=list(indexes)
     )
     for tag in tags.order_by("id"):
-        data = open_tag(tag)
+        data = tag.attributes()
         kind = data.pop("kind")
         out[tag.person_id].append(
             VisibleTag(tag.pk, kind, str(CareKind(kind).label), data, tag.started_on)

@@ -546,11 +546,6 @@ def seal_tag(kind: str, attributes: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def open_tag(tag: CareTag) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(pii.decrypt(tag.payload_enc))
-    return data
-
-
 @transaction.atomic
 def care_tag_add(
     *,

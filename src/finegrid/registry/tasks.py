@@ -1,13 +1,11 @@
-"""Background work of the registry (django-tasks, database backend)."""
+"""Background work of the registry (django-tasks, database backend).
+
+Each task is defined beside the code it runs (so that module needs nothing from here) and named
+here, the one place to look for what the worker may be asked to do.
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from finegrid.registry.imports import run_import
 
-
-@task()
-def run_import(job_id: int) -> None:
-    """Run a ledger import that was too large to run within its upload request."""
-    from finegrid.registry.imports import import_run
-
-    import_run(job_id=job_id)
+__all__ = ["run_import"]

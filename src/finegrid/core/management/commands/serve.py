@@ -55,12 +55,12 @@ def start_task_worker() -> threading.Thread:
 def run_server(addr: str, *, worker: bool = True) -> None:
     import uvicorn
 
-    from finegrid.grids.selectors import point_index_cache
+    from finegrid.core import startup
 
     host, port = parse_addr(addr)
-    # Build the point index before taking requests, so no caller waits for it (seconds at city
-    # scale; milliseconds for a street).
-    point_index_cache.get()
+    # Build the caches (the point index: seconds at city scale) before taking requests, so no
+    # caller waits for them.
+    startup.warm_all()
     if worker:
         from finegrid.core import periodic
 
