@@ -8,9 +8,8 @@ import pytest
 
 from finegrid.accounts.models import User
 from finegrid.grids.models import Grid, Kind, Level
-from finegrid.grids.services import grid_create
 from finegrid.workforce.models import ShiftKind
-from tests.conftest import box, client_for
+from tests.conftest import client_for
 
 from .helpers_onduty import SATURDAY, at, shift, staff
 
@@ -102,14 +101,16 @@ def test_a_missing_grid_is_refused_naming_grid(net: Any, gridhead: User) -> None
 
 
 def test_a_dedicated_grid_is_its_own_leaf(net: Any, official: User) -> None:
-    market = grid_create(
+    # made directly: the fixture's grids leave no room under C1 for another boundary
+    market = Grid.objects.create(
         code="D1",
         name="锦丰农贸市场",
         level=Level.GRID,
         kind=Kind.DEDICATED,
         dedicated_type="market",
         parent=net.c1,
-        boundary=box(104.0, 30.0, 104.001, 30.001),
+        path=net.c1.path + "D1/",
+        depth=net.c1.depth + 1,
     )
     Grid.objects.filter(pk=net.c1.pk).update(phone="02887654321")
     body = client_for(official).get(URL, {"grid": market.code}).json()

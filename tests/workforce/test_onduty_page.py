@@ -19,7 +19,8 @@ def test_the_page_lists_whom_to_call_in_chinese(
     assert page.status_code == 200
     text = page.content.decode()
     assert "当前值班" in text
-    assert text.index("蔡如欣") < text.index("张志强")
+    listed = text[text.index('id="onduty-entries"') :]
+    assert listed.index("蔡如欣") < listed.index("张志强")
     assert "锦丰1-1微网格微网格员" in text
 
 
