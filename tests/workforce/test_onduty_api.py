@@ -75,9 +75,7 @@ def test_anonymous_is_refused(net: Any) -> None:
 @pytest.mark.parametrize(
     "value", ["tomorrow", "2027-13-01T10:00+08:00", "2027-03-08T10:00", "2027-03-08"]
 )
-def test_a_malformed_or_naive_at_is_refused_naming_at(
-    net: Any, gridhead: User, value: str
-) -> None:
+def test_a_malformed_or_naive_at_is_refused_naming_at(net: Any, gridhead: User, value: str) -> None:
     response = client_for(gridhead).get(URL, {"grid": "M1", "at": value})
     assert response.status_code == 422
     body = response.json()

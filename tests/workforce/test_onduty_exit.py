@@ -36,9 +36,7 @@ def test_a_suspended_grid_head_is_skipped_too(
     assert names(on_duty(grid=net.m1)) == ["蔡如欣"]
 
 
-def test_a_person_without_a_worker_profile_counts_as_active(
-    net: Any, time_machine: Any
-) -> None:
+def test_a_person_without_a_worker_profile_counts_as_active(net: Any, time_machine: Any) -> None:
     volunteer = person("v", "刘志愿", Role.MICRO_WORKER, net.m1)
     responsibility_assign(person=volunteer, duty=Duty.MICRO_WORKER, grid=net.m1, at=SINCE)
     time_machine.move_to(at(MONDAY, "10:00"), tick=False)

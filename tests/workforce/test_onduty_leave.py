@@ -34,7 +34,9 @@ def test_a_grid_head_on_leave_is_replaced_by_the_substitute(
     assert names(result) == ["蔡如欣", "赵代班"]
     stand_in = result.entries[1]
     assert stand_in.reason == Reason.SUBSTITUTE and stand_in.role == Reason.GRID_HEAD_HOURS
-    assert stand_in.message_en.startswith("Standing in for 张志强, on leave: Grid head of 锦丰第1网格")
+    assert stand_in.message_en.startswith(
+        "Standing in for 张志强, on leave: Grid head of 锦丰第1网格"
+    )
     assert [(e.person.name, e.reason) for e in result.skipped] == [("张志强", Reason.ON_LEAVE)]
 
 

@@ -50,9 +50,7 @@ def test_leave_for_oneself_needs_no_person(net: Any, worker: User) -> None:
     assert Leave.objects.get().approved_by is None
 
 
-def test_leave_that_ends_before_it_starts_is_refused_naming_ends_at(
-    net: Any, worker: User
-) -> None:
+def test_leave_that_ends_before_it_starts_is_refused_naming_ends_at(net: Any, worker: User) -> None:
     response = client_for(worker).post(
         URL, _body(ends_at="2027-03-08T08:00:00+08:00"), content_type="application/json"
     )

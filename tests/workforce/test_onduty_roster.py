@@ -59,9 +59,7 @@ def test_a_month_rotates_among_the_officials_round_the_clock_outside_working_hou
     assert names(on_duty(grid=net.m1))[:2] == ["蔡如欣", "张志强"]
 
 
-def test_an_official_on_leave_is_passed_over(
-    net: Any, official: User, second: User
-) -> None:
+def test_an_official_on_leave_is_passed_over(net: Any, official: User, second: User) -> None:
     leave_create(
         actor=official,
         person=official,
@@ -147,5 +145,7 @@ def test_the_neighbouring_grid_is_refused_the_roster_page(
     assert client_for(other).get("/workforce/duty/C1/?month=2027-03").status_code == 403
     response = client_for(other).post("/workforce/duty/C1/", {"month": "2027-04"})
     assert response.status_code == 403
-    assert client_for(neighbour).post("/workforce/duty/C1/", {"month": "2027-04"}).status_code == 403
+    assert (
+        client_for(neighbour).post("/workforce/duty/C1/", {"month": "2027-04"}).status_code == 403
+    )
     assert not Shift.objects.filter(starts_at__gte=at(dt.date(2027, 4, 1), "00:00")).exists()

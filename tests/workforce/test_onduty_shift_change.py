@@ -26,7 +26,9 @@ def roster(net: Any, worker: Any, gridhead: Any) -> tuple[Any, Any]:
     return morning, afternoon
 
 
-def test_the_morning_duty_holder_answers_until_the_change(net: Any, roster: Any, time_machine: Any) -> None:
+def test_the_morning_duty_holder_answers_until_the_change(
+    net: Any, roster: Any, time_machine: Any
+) -> None:
     time_machine.move_to(at(MONDAY, "12:59"), tick=False)
     result = on_duty(grid=net.m1)
     assert names(result) == ["蔡如欣", "张志强", "王早班"]

@@ -28,7 +28,10 @@ def test_a_saturday_evening_calls_the_extended_cover_then_the_duty_officer(
         Reason.EXTENDED,
         Reason.COMMUNITY_DUTY,
     ]
-    assert result.entries[2].message_en == "Community duty officer of 锦丰社区, 03-13 09:00–03-14 09:00"
+    assert (
+        result.entries[2].message_en
+        == "Community duty officer of 锦丰社区, 03-13 09:00–03-14 09:00"
+    )
     assert result.entries[2].grid_code == "C1"
 
 

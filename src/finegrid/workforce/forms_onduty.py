@@ -10,7 +10,9 @@ from finegrid.core.forms import Form
 
 class LeaveForm(Form):
     person = forms.CharField(
-        label=_("Person (login name)"), max_length=150, required=False,
+        label=_("Person (login name)"),
+        max_length=150,
+        required=False,
         help_text=_("Leave empty for yourself."),
     )
     starts_at = forms.DateTimeField(
@@ -20,13 +22,13 @@ class LeaveForm(Form):
         label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)
-    substitute = forms.CharField(
-        label=_("Substitute (login name)"), max_length=150, required=False
-    )
+    substitute = forms.CharField(label=_("Substitute (login name)"), max_length=150, required=False)
 
 
 class RosterGenerateForm(Form):
-    month = forms.CharField(label=_("Month"), max_length=7, widget=forms.TextInput(attrs={"type": "month"}))
+    month = forms.CharField(
+        label=_("Month"), max_length=7, widget=forms.TextInput(attrs={"type": "month"})
+    )
     replace = forms.BooleanField(label=_("Replace the month's roster"), required=False)
 
 

@@ -253,9 +253,7 @@ def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
     covering = Q(starts_at__lte=at, ends_at__gt=at, cancelled_at__isnull=True)
     leaves: dict[int, Leave] = {}
     if people:
-        substitutes = Leave.objects.filter(covering, person_id__in=people).values(
-            "substitute_id"
-        )
+        substitutes = Leave.objects.filter(covering, person_id__in=people).values("substitute_id")
         for leave in (
             Leave.objects.filter(covering)
             .filter(Q(person_id__in=people) | Q(person_id__in=substitutes))
@@ -267,7 +265,9 @@ def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
     result = OnDuty(grid=grid, at=at, workday=workday)
     seen: set[int] = set()
 
-    def add(user: Any, role: str, message: Promise | str, params: dict[str, Any], **extra: Any) -> None:
+    def add(
+        user: Any, role: str, message: Promise | str, params: dict[str, Any], **extra: Any
+    ) -> None:
         person = _person(user)
         if person.id in seen:
             return
@@ -354,8 +354,15 @@ def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
                 code = Reason.REST_DAY
             zh, en = _text(msg, hours)
             result.skipped.append(
-                Entry(Reason.GRID_HEAD_HOURS, code, zh, en, person, person.phone_masked,
-                      grid_code=head_grid.code)
+                Entry(
+                    Reason.GRID_HEAD_HOURS,
+                    code,
+                    zh,
+                    en,
+                    person,
+                    person.phone_masked,
+                    grid_code=head_grid.code,
+                )
             )
     for s in extended:
         target = chain.get(s.grid_id) or grid
@@ -441,7 +448,5 @@ def parse_at(raw: str | None) -> dt.datetime | None:
             [Problem(_("Give the time as ISO 8601, e.g. 2026-12-02T20:30+08:00."), field="at")]
         ) from None
     if moment.tzinfo is None:
-        raise InvalidInput(
-            [Problem(_("The time needs a time zone, e.g. +08:00."), field="at")]
-        )
+        raise InvalidInput([Problem(_("The time needs a time zone, e.g. +08:00."), field="at")])
     return moment

@@ -25,7 +25,9 @@ from finegrid.workforce.permissions_onduty import access_on_duty, may_edit_roste
 
 
 def _words(exc: FinegridError) -> list[str]:
-    problems = exc.problems if isinstance(exc, InvalidInput) else [Problem(exc.message, params=exc.params)]
+    problems = (
+        exc.problems if isinstance(exc, InvalidInput) else [Problem(exc.message, params=exc.params)]
+    )
     return [str(p.message) % p.params if p.params else str(p.message) for p in problems]
 
 
@@ -91,19 +93,24 @@ def leave_page(request: HttpRequest) -> HttpResponse:
             )
         except InvalidInput as exc:
             for problem in exc.problems:
-                text = str(problem.message) % problem.params if problem.params else str(problem.message)
+                text = (
+                    str(problem.message) % problem.params
+                    if problem.params
+                    else str(problem.message)
+                )
                 form.add_error(problem.field if problem.field in form.fields else None, text)
         else:
             messages.success(request, _("Leave recorded."))
             return redirect(reverse("workforce:leave") + f"#leave-{leave.pk}")
+    me = request.user.pk
     mine = (
-        Leave.objects.filter(person=request.user)
+        Leave.objects.filter(person_id=me)
         .select_related("substitute")
         .order_by("-starts_at")[:50]
     )
     recorded = (
-        Leave.objects.filter(approved_by=request.user)
-        .exclude(person=request.user)
+        Leave.objects.filter(approved_by_id=me)
+        .exclude(person_id=me)
         .select_related("person", "substitute")
         .order_by("-starts_at")[:50]
     )
@@ -150,7 +157,9 @@ def roster_page(request: HttpRequest, code: str) -> HttpResponse:
     editable = may_edit_roster(request.user, community.path)
     if request.method == "POST":
         if not editable:
-            raise PermissionDenied(str(_("Only community and street officials set the duty roster.")))
+            raise PermissionDenied(
+                str(_("Only community and street officials set the duty roster."))
+            )
         if form.is_valid():
             try:
                 roster = services_roster.community_roster_generate(
