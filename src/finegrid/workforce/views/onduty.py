@@ -104,9 +104,7 @@ def leave_page(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("workforce:leave") + f"#leave-{leave.pk}")
     me = request.user.pk
     mine = (
-        Leave.objects.filter(person_id=me)
-        .select_related("substitute")
-        .order_by("-starts_at")[:50]
+        Leave.objects.filter(person_id=me).select_related("substitute").order_by("-starts_at")[:50]
     )
     recorded = (
         Leave.objects.filter(approved_by_id=me)
