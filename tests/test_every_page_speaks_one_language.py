@@ -115,6 +115,9 @@ SAMPLES: dict[str, Callable[[World], dict[str, Any]]] = {
     "registry:business_close": lambda w: {"pk": w.refs["business"].pk},
     "registry:import": lambda w: {"pk": w.refs["import"].pk},
     "registry:import_progress": lambda w: {"pk": w.refs["import"].pk},
+    "workforce:roster": lambda w: {"code": "C1"},
+    "workforce:roster_reassign": lambda w: {"code": "C1", "shift_id": 1},
+    "workforce:leave_cancel": lambda w: {"leave_id": 1},
 }
 # a parameter of this name means the same thing on every page that takes it
 BY_PARAM: dict[str, Callable[[World], Any]] = {

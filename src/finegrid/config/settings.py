@@ -42,6 +42,8 @@ INBOX_POLL_SECONDS = int(os.environ.get("FINEGRID_INBOX_POLL_SECONDS", "20"))
 DEMO_PASSWORD = os.environ.get("FINEGRID_DEMO_PASSWORD", "finegrid-demo")
 # POST /api/v1/diagnostics/write (the benchmarks' baseline) answers 404 unless this is on.
 DIAGNOSTICS = _flag("FINEGRID_DIAGNOSTICS")
+# Working hours of grid heads on working days (错时延时: extended shifts cover the rest).
+GRID_HEAD_HOURS = os.environ.get("FINEGRID_GRID_HEAD_HOURS", "09:00-17:30")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -7,3 +7,11 @@ from ninja import Router
 from finegrid.accounts.api import API_AUTH
 
 router = Router(tags=["workforce"], auth=API_AUTH)
+
+from finegrid.workforce.api.onduty import router as onduty_router  # noqa: E402
+
+router.add_router("", onduty_router)
+
+from finegrid.workforce.api.leave import router as leave_router  # noqa: E402
+
+router.add_router("", leave_router)
