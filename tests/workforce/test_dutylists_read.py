@@ -55,9 +55,7 @@ def test_the_page_shows_the_lists_and_no_import_to_a_worker(net: Net, worker: Us
     assert "微网格职责任务清单" in page and "入户走访" in page and "城管执法中队" in page
     assert 'id="duty-import"' not in page
     # posting anyway is refused, and writes nothing
-    refused = client_for(worker).post(
-        f"{PAGE}?grid=S", {"file": upload(ledger(GOOD_ROWS[:1]))}
-    )
+    refused = client_for(worker).post(f"{PAGE}?grid=S", {"file": upload(ledger(GOOD_ROWS[:1]))})
     assert refused.status_code == 404  # the street is out of a micro-grid worker's sight
     assert DutyTask.objects.count() == len(GOOD_ROWS)
 

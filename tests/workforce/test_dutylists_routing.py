@@ -41,9 +41,7 @@ def test_a_department_task_offers_the_whistle_to_that_department(
     assert case.handling_grid == net.g1  # the case stays where it landed
 
 
-def test_a_grid_task_says_the_case_is_the_grids_own(
-    net: Net, worker: User, gridhead: User
-) -> None:
+def test_a_grid_task_says_the_case_is_the_grids_own(net: Net, worker: User, gridhead: User) -> None:
     staff_net(net, worker, gridhead)
     import_for(net.street)
     case = report(worker, category="sanitation")
@@ -55,9 +53,7 @@ def test_a_grid_task_says_the_case_is_the_grids_own(
     assert case.handling_grid == net.g1
 
 
-def test_the_english_page_names_the_task_in_english(
-    net: Net, worker: User, gridhead: User
-) -> None:
+def test_the_english_page_names_the_task_in_english(net: Net, worker: User, gridhead: User) -> None:
     staff_net(net, worker, gridhead)
     import_for(net.street)
     case = report(worker, category="sanitation")
