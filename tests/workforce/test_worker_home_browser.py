@@ -22,7 +22,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-SHOT = "/tmp/dutylists-home-375.png"
+# the screenshot to look at (FINEGRID_SCREENSHOTS names another folder)
+SHOT = os.path.join(os.environ.get("FINEGRID_SCREENSHOTS", "/tmp"), "dutylists-home-375.png")  # noqa: S108
 
 
 @pytest.fixture(scope="module")
