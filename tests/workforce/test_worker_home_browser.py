@@ -75,3 +75,25 @@ def test_the_worker_lands_on_today_s_work_on_a_phone(
     page.click("#home-map")
     page.wait_for_url(f"{base}/map/")
     assert errors == []
+
+
+def test_a_worker_reads_the_duty_lists_on_a_phone(
+    browser: Any, live_server: Any, taxonomy_rows: None, net: Net, worker: User
+) -> None:
+    import_for(net.street)
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
+    context.add_cookies(_session_cookie(worker, live_server.url))
+    page = context.new_page()
+    page.goto(f"{live_server.url}/workforce/duties/?grid=M1")
+    page.click('details[data-kind="inspection"] > summary')
+    assert "巡查楼道堆放杂物" in page.inner_text('details[data-kind="inspection"]')
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+    page.screenshot(path=SHOT.replace("home", "duties"), full_page=True)
+
+
+def _session_cookie(user: User, base: str) -> list[dict[str, Any]]:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
