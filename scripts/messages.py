@@ -11,6 +11,7 @@ is complete by construction and Chinese is complete when this check passes.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,7 +67,17 @@ def problems() -> list[str]:
             out.append(f"untranslated plural: {entry.msgid!r}")
         elif not entry.msgid_plural and not entry.msgstr:
             out.append(f"untranslated: {entry.msgid!r}")
+        else:
+            # a translation that names other placeholders fails at runtime, or shows English
+            wanted = _placeholders(entry.msgid + (entry.msgid_plural or ""))
+            texts = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+            if any(not _placeholders(t) <= wanted for t in texts):
+                out.append(f"placeholders differ: {entry.msgid!r}")
     return out
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)", text))
 
 
 def check() -> int:

@@ -52,12 +52,12 @@ def _page(browser: Any, width: int = 1280, height: int = 800) -> tuple[Any, list
     return page, errors
 
 
-def _login(page: Any, base: str, username: str) -> None:
+def _login(page: Any, base: str, username: str, lands: str = "/map/") -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "finegrid-demo")
     page.press("input[name=password]", "Enter")
-    page.wait_for_url(f"{base}/map/")
+    page.wait_for_url(f"{base}{lands}")
 
 
 def test_the_leader_drills_down_from_community_to_micro_grid(
@@ -93,7 +93,10 @@ def test_the_worker_sees_only_their_own_micro_grid(
     browser: Any, live_server: Any, street: None
 ) -> None:
     page, errors = _page(browser, 375, 740)
-    _login(page, live_server.url, "worker")
+    # a worker lands on today's work; the map is one tap away
+    _login(page, live_server.url, "worker", lands="/workforce/home/")
+    page.click("#home-map")
+    page.wait_for_url(f"{live_server.url}/map/")
     own = Grid.objects.get(assignments__user__username="worker")
     page.wait_for_selector(f'#grid-card[data-code="{own.code}"]')
     codes = page.eval_on_selector_all("path.grid-poly", "els => els.map(e => e.dataset.code)")

@@ -24,8 +24,9 @@ def test_a_resident_logs_in_to_their_home(net: Net, resident: User) -> None:
     assert 'id="my-grid"' in page and "请联系管理员" not in page
 
 
-def test_staff_still_land_on_the_map(net: Net, worker: User) -> None:
-    response = client_for(worker).get("/")
+def test_staff_still_land_on_the_map(net: Net, official: User) -> None:
+    # grid workers land on their own home (tests/workforce/test_worker_home_landing.py)
+    response = client_for(official).get("/")
     assert response.status_code == 302 and response["Location"] == "/map/"
 
 

@@ -43,6 +43,7 @@ from finegrid.cases.models import (
 )
 from finegrid.cases.permissions import CASE_READERS, FIELD, access_case_act, may_manage_taxonomy
 from finegrid.cases.photos import stored_photos
+from finegrid.cases.routing import Route, route_of
 from finegrid.cases.workflow import (
     IN_PLACE,
     PUBLIC_ACTIONS,
@@ -259,7 +260,10 @@ def _action_form(action: str, case: Case, data: Any = None, **extra: Any) -> for
         # the level posted is checked by the service, which names a stale one in its own words
         return f.EscalateForm(data, initial={"to": carry_up_target(case)})
     if action == "whistle":
-        return f.WhistleForm(data, initial={"department": case.category.department_id})
+        # the duty list's department first (routing.py), else the category's usual one
+        route = extra.get("route") or Route()
+        first = route.department_id or case.category.department_id
+        return f.WhistleForm(data, initial={"department": first})
     if action == "withdraw_whistle":
         return f.WithdrawWhistleForm(data)
     if action in ("return", "reject", "reopen"):
@@ -320,6 +324,7 @@ def _case_context(
         extra["duplicates"] = selectors.duplicate_candidates(
             category_id=case.category_id, lat=case.lat, lng=case.lng, exclude=case.pk
         )
+    extra["route"] = route = route_of(case)
     whistles = list(selectors.department_whistles(user=user, case=case))
     buttons: list[dict[str, Any]] = []
     for action in actions:
@@ -366,6 +371,8 @@ def _case_context(
         "stray_errors": stray,
         "satisfaction": dict(f.SATISFACTION_CHOICES).get(case.satisfaction, case.satisfaction),
         "place": _case_place(case),
+        "route": route,
+        "whistle_offered": route.department_task is not None and "whistle" in actions,
     }
 
 

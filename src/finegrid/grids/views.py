@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.accounts.jurisdiction import is_resident
 from finegrid.core.errors import NotFound
 from finegrid.grids import selectors
+from finegrid.grids.landing import landing_for
 from finegrid.grids.models import DedicatedType, Duty, Grid, Kind, Level, Responsibility
 from finegrid.grids.permissions import may_staff
 
@@ -81,6 +82,10 @@ def _board_groups(people: list[Responsibility]) -> list[dict[str, Any]]:
 def home(request: HttpRequest) -> HttpResponse:
     if is_resident(request.user):
         return redirect("residents:home")
+    if request.user.is_authenticated:
+        elsewhere = landing_for(request.user)
+        if elsewhere:
+            return redirect(elsewhere)
     return redirect("grids:map")
 
 

@@ -7,7 +7,15 @@ class WorkforceConfig(AppConfig):
     verbose_name = _("Workforce")
 
     def ready(self) -> None:
+        from finegrid.cases import routing
         from finegrid.core import seeding
+        from finegrid.grids import landing
         from finegrid.workforce.demo import seed
+        from finegrid.workforce.selectors_dutylists import case_route
+        from finegrid.workforce.selectors_home import worker_landing
 
         seeding.register("workforce", seed, order=10)
+        # case routing reads the duty lists (一清单) without cases importing the workforce
+        routing.register(case_route)
+        # grid workers land on today's work (their home), not on the map
+        landing.register(worker_landing)

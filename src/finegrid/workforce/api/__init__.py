@@ -15,3 +15,6 @@ router.add_router("", onduty_router)
 from finegrid.workforce.api.leave import router as leave_router  # noqa: E402
 
 router.add_router("", leave_router)
+from finegrid.workforce.api.dutylists import router as dutylists_router  # noqa: E402
+
+router.add_router("", dutylists_router)

@@ -5,5 +5,9 @@ from __future__ import annotations
 
 
 def seed(scale_name: str, seed_value: int) -> dict[str, int]:
+    from finegrid.workforce.demo.dutylists import seed_duty_lists
+
     counts: dict[str, int] = {}
+    # the duty lists (一清单) need only the net and the case taxonomy
+    counts.update(seed_duty_lists())
     return counts

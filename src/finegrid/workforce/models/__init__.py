@@ -3,10 +3,12 @@
 - ``workers``: the worker profile, its lifecycle (进入退出导则) and the grids served.
 - ``codes``: QR codes on places, patrol points and check-ins (一码报到).
 - ``duty``: stations (微网之家), shifts and leave — what "on duty now" reads.
+- ``dutylists``: the duty lists (一清单) — which tasks each grid level or department owns.
 """
 
 from finegrid.workforce.models.codes import Checkin, Code, CodeKind, PatrolPoint
 from finegrid.workforce.models.duty import Leave, Shift, ShiftKind, Station
+from finegrid.workforce.models.dutylists import DutyList, DutyTask, ListKind
 from finegrid.workforce.models.workers import (
     Origin,
     Worker,
@@ -21,7 +23,10 @@ __all__ = [
     "Code",
     "CodeKind",
     "PatrolPoint",
+    "DutyList",
+    "DutyTask",
     "Leave",
+    "ListKind",
     "Origin",
     "Shift",
     "ShiftKind",
