@@ -7,7 +7,11 @@ class WorkforceConfig(AppConfig):
     verbose_name = _("Workforce")
 
     def ready(self) -> None:
-        from finegrid.core import seeding
+        from finegrid.core import pii, seeding
         from finegrid.workforce.demo import seed
 
         seeding.register("workforce", seed, order=10)
+        pii.register_sealed(
+            "workforce.Worker",
+            [pii.Sealed("phone_enc", "phone_index", lambda v: pii.blind_index("phone", v))],
+        )

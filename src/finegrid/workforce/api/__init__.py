@@ -7,3 +7,9 @@ from ninja import Router
 from finegrid.accounts.api import API_AUTH
 
 router = Router(tags=["workforce"], auth=API_AUTH)
+
+from finegrid.workforce.api.party import router as party_router  # noqa: E402
+from finegrid.workforce.api.workers import router as workers_router  # noqa: E402
+
+router.add_router("", workers_router)
+router.add_router("/party", party_router)

@@ -2,11 +2,19 @@
 
 - ``workers``: the worker profile, its lifecycle (进入退出导则) and the grids served.
 - ``codes``: QR codes on places, patrol points and check-ins (一码报到).
+- ``party``: grid party organisations, registered party members (双报到), 1+1+N links.
 - ``duty``: stations (微网之家), shifts and leave — what "on duty now" reads.
 """
 
 from finegrid.workforce.models.codes import Checkin, Code, CodeKind, PatrolPoint
 from finegrid.workforce.models.duty import Leave, Shift, ShiftKind, Station
+from finegrid.workforce.models.party import (
+    OrganisationKind,
+    PartyLink,
+    PartyLinkHousehold,
+    PartyMember,
+    PartyOrganisation,
+)
 from finegrid.workforce.models.workers import (
     Origin,
     Worker,
@@ -22,6 +30,11 @@ __all__ = [
     "CodeKind",
     "PatrolPoint",
     "Leave",
+    "OrganisationKind",
+    "PartyLink",
+    "PartyLinkHousehold",
+    "PartyMember",
+    "PartyOrganisation",
     "Origin",
     "Shift",
     "ShiftKind",
