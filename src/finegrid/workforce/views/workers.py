@@ -90,6 +90,7 @@ def _worker_page(
         "events": selectors.worker_events(worker),
         "may_manage": may,
         "moves": moves if may else [],
+        "can_exit": may and WorkerStatus.EXITED in TRANSITIONS[worker.status],
         "move_form": move_form or MoveForm(),
         "may_unmask": may_see_phone(request.user, worker.grid_path),
     }
