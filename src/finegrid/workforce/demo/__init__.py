@@ -5,5 +5,8 @@ from __future__ import annotations
 
 
 def seed(scale_name: str, seed_value: int) -> dict[str, int]:
+    from finegrid.workforce.demo.workers import seed_workers
+
     counts: dict[str, int] = {}
+    counts.update(seed_workers(scale_name, seed_value))
     return counts
