@@ -19,7 +19,9 @@ def test_it_lists_with_filters_and_pages_and_masks_phones(
         person("vet", "王老兵", net.m1), net.m1, actor=official, origin=Origin.VETERAN, active=False
     )
     for i in range(5):
-        profile(person(f"r{i}", f"骑手{i}", net.m2), net.m2, actor=official, origin="delivery_rider")
+        profile(
+            person(f"r{i}", f"骑手{i}", net.m2), net.m2, actor=official, origin="delivery_rider"
+        )
     c = client_for(official)
     body = c.get(f"{URL}?grid=M1").json()
     assert body["count"] == 2
@@ -108,7 +110,9 @@ def test_a_grid_head_reads_but_does_not_change(
     r = post(c, f"{URL}/{w.pk}/moves", {"to": "suspended", "reason": "试试"})
     assert r.status_code == 403
     person("newbie", "李长明", net.m1)
-    r = post(c, URL, {"username": "newbie", "type": "micro_worker", "origin": "veteran", "grids": ["M1"]})
+    r = post(
+        c, URL, {"username": "newbie", "type": "micro_worker", "origin": "veteran", "grids": ["M1"]}
+    )
     assert r.status_code == 403
     w.refresh_from_db()
     assert w.status == WorkerStatus.ACTIVE
@@ -125,7 +129,9 @@ def test_the_neighbouring_grid_is_refused_on_every_endpoint(
     r = post(c, f"{URL}/{w.pk}/moves", {"to": "exited", "reason": "抢先"})
     assert r.status_code == 404
     person("newbie", "李长明", net.m1)
-    r = post(c, URL, {"username": "newbie", "type": "micro_worker", "origin": "veteran", "grids": ["M1"]})
+    r = post(
+        c, URL, {"username": "newbie", "type": "micro_worker", "origin": "veteran", "grids": ["M1"]}
+    )
     assert r.status_code == 404
     w.refresh_from_db()
     assert w.status == WorkerStatus.ACTIVE and Worker.objects.count() == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PASSWORD = "finegrid-demo"
+# Set FINEGRID_SCREENSHOTS to a folder to keep a screenshot of each step.
+SHOTS = os.environ.get("FINEGRID_SCREENSHOTS", "")
+
+
+def _shot(page: Any, name: str) -> None:
+    if not SHOTS:
+        return
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(SHOTS) / f"workers-{name}.png"), full_page=True)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +76,7 @@ def test_a_community_official_suspends_and_reinstates_a_worker(
 
     page.goto(f"{base}/workforce/workers/?grid=G1")
     assert "锦丰第1网格" in page.locator("h1").inner_text()
-    page.screenshot(path="/tmp/workers-list.png", full_page=True)
+    _shot(page, "list")
     page.click("#workers a:has-text('蔡如欣')")
     page.wait_for_url(f"{base}/workforce/workers/{staffed.pk}/")
 
@@ -74,7 +84,7 @@ def test_a_community_official_suspends_and_reinstates_a_worker(
     page.click("button[data-move=suspended]")
     page.wait_for_selector('#worker[data-status="suspended"]')
     assert "连续三次巡查未到岗" in page.locator("#worker-events").inner_text()
-    page.screenshot(path="/tmp/workers-suspended.png", full_page=True)
+    _shot(page, "suspended")
 
     page.fill("#worker-moves input[name=reason]", "")
     page.click("button[data-move=active]")  # refused without a reason, beside the field
@@ -84,7 +94,7 @@ def test_a_community_official_suspends_and_reinstates_a_worker(
     page.fill("#worker-moves input[name=reason]", "已整改，恢复上岗")
     page.click("button[data-move=active]")
     page.wait_for_selector('#worker[data-status="active"]')
-    page.screenshot(path="/tmp/workers-reinstated.png", full_page=True)
+    _shot(page, "reinstated")
     assert page.locator("#worker-events li").count() == 6
     assert not errors
     w = Worker.objects.get(pk=staffed.pk)

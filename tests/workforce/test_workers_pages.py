@@ -22,7 +22,9 @@ def test_the_list_shows_a_grids_workers_in_a_constant_number_of_queries(
     page = r.content.decode()
     assert "蔡如欣" in page and "139****5678" in page and "13912345678" not in page
     for i in range(12):
-        profile(person(f"r{i}", f"骑手{i}", net.m2), net.m2, actor=official, origin="delivery_rider")
+        profile(
+            person(f"r{i}", f"骑手{i}", net.m2), net.m2, actor=official, origin="delivery_rider"
+        )
     with django_assert_max_num_queries(len(few)):  # type: ignore[operator, arg-type]
         r = c.get("/workforce/workers/?grid=G1")
     assert r.content.decode().count('data-worker="') == 13

@@ -36,7 +36,10 @@ def _homes(net: Net, n: int = 3) -> list[Household]:
 def party(net: Net, official: User, worker: User) -> dict[str, Any]:
     homes = _homes(net)
     org = services.party_organisation_create(
-        actor=official, grid=net.g1, kind=OrganisationKind.GRID_ORGANISATION, name="锦丰第1网格党支部"
+        actor=official,
+        grid=net.g1,
+        kind=OrganisationKind.GRID_ORGANISATION,
+        name="锦丰第1网格党支部",
     )
     group = services.party_organisation_create(
         actor=official, grid=net.m1, kind=OrganisationKind.PARTY_GROUP, name="1-1党小组", parent=org
@@ -102,14 +105,34 @@ def test_the_api_lists_and_creates_each_part(
     assert links["count"] == 0  # the link belongs to the member's grid, G1
     links = c.get("/api/v1/workforce/party/links?grid=G1").json()
     assert links["items"][0]["households"] == sorted(h.pk for h in party["homes"][:2])
-    r = post(c, "/api/v1/workforce/party/organisations", {"grid": "M2", "kind": "party_group", "name": "1-2党小组", "parent": party["org"].pk})
+    r = post(
+        c,
+        "/api/v1/workforce/party/organisations",
+        {"grid": "M2", "kind": "party_group", "name": "1-2党小组", "parent": party["org"].pk},
+    )
     assert r.status_code == 201 and r.json()["parent"] == party["org"].pk
-    r = post(c, "/api/v1/workforce/party/members", {"grid": "M2", "name": "张伟", "work_unit": "新都区税务局"})
+    r = post(
+        c,
+        "/api/v1/workforce/party/members",
+        {"grid": "M2", "name": "张伟", "work_unit": "新都区税务局"},
+    )
     assert r.status_code == 201
     member_id = r.json()["id"]
-    r = post(c, "/api/v1/workforce/party/links", {"member": party["member"].pk, "worker": party["worker"].pk, "households": [party["homes"][2].pk]})
+    r = post(
+        c,
+        "/api/v1/workforce/party/links",
+        {
+            "member": party["member"].pk,
+            "worker": party["worker"].pk,
+            "households": [party["homes"][2].pk],
+        },
+    )
     assert r.status_code == 201 and r.json()["households"] == [party["homes"][2].pk]
-    r = post(c, "/api/v1/workforce/party/links", {"member": member_id, "worker": party["worker"].pk, "households": [party["homes"][0].pk]})
+    r = post(
+        c,
+        "/api/v1/workforce/party/links",
+        {"member": member_id, "worker": party["worker"].pk, "households": [party["homes"][0].pk]},
+    )
     assert r.status_code == 422 and r.json()["field"] == "households"
 
 
@@ -126,7 +149,11 @@ def test_the_page_shows_the_grids_party_and_adds_a_member(
     assert r.status_code == 422
     r = c.post(
         "/workforce/party/G1/links",
-        {"member": party["member"].pk, "worker": party["worker"].pk, "households": [party["homes"][2].pk]},
+        {
+            "member": party["member"].pk,
+            "worker": party["worker"].pk,
+            "households": [party["homes"][2].pk],
+        },
     )
     assert r.status_code == 302 and PartyLink.objects.count() == 2
     r = c.post(f"/workforce/party/G1/links/{party['link'].pk}/remove")
@@ -139,7 +166,10 @@ def test_a_grid_head_reads_the_party_page_but_may_not_change_it(
     c = client_for(gridhead)
     page = c.get("/workforce/party/G1/").content.decode()
     assert "刘红" in page and "/workforce/party/G1/members" not in page
-    assert c.post("/workforce/party/G1/members", {"name": "张伟", "work_unit": "某单位"}).status_code == 403
+    assert (
+        c.post("/workforce/party/G1/members", {"name": "张伟", "work_unit": "某单位"}).status_code
+        == 403
+    )
     with pytest.raises(Forbidden):
         services.party_member_register(actor=gridhead, grid=net.g1, name="张伟", work_unit="某单位")
 
@@ -151,12 +181,34 @@ def test_the_neighbouring_grid_is_refused_on_party_pages_and_endpoints(
     for url in ("organisations", "members", "links"):
         assert c.get(f"/api/v1/workforce/party/{url}?grid=M1").status_code == 404
         assert c.get(f"/api/v1/workforce/party/{url}?grid=G1").status_code == 404
-    assert post(c, "/api/v1/workforce/party/organisations", {"grid": "M1", "kind": "party_group", "name": "抢"}).status_code == 404
-    assert post(c, "/api/v1/workforce/party/members", {"grid": "M1", "name": "抢", "work_unit": "x"}).status_code == 404
-    r = post(c, "/api/v1/workforce/party/links", {"member": party["member"].pk, "worker": party["worker"].pk, "households": [party["homes"][2].pk]})
+    assert (
+        post(
+            c,
+            "/api/v1/workforce/party/organisations",
+            {"grid": "M1", "kind": "party_group", "name": "抢"},
+        ).status_code
+        == 404
+    )
+    assert (
+        post(
+            c, "/api/v1/workforce/party/members", {"grid": "M1", "name": "抢", "work_unit": "x"}
+        ).status_code
+        == 404
+    )
+    r = post(
+        c,
+        "/api/v1/workforce/party/links",
+        {
+            "member": party["member"].pk,
+            "worker": party["worker"].pk,
+            "households": [party["homes"][2].pk],
+        },
+    )
     assert r.status_code == 404
     assert c.get("/workforce/party/G1/").status_code == 404
-    assert c.post("/workforce/party/M1/members", {"name": "抢", "work_unit": "x"}).status_code == 404
+    assert (
+        c.post("/workforce/party/M1/members", {"name": "抢", "work_unit": "x"}).status_code == 404
+    )
     assert c.post(f"/workforce/party/G1/links/{party['link'].pk}/remove").status_code == 404
     assert PartyOrganisation.objects.count() == 2 and PartyMember.objects.count() == 1
     assert PartyLink.objects.count() == 1

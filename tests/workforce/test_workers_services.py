@@ -87,7 +87,9 @@ def test_bad_profiles_name_each_field(net: Net, official: User, worker: User) ->
     with pytest.raises(InvalidInput) as exc:
         services.worker_create(actor=official, user=worker, data=data)
     assert {p.field for p in exc.value.problems} == {"type", "origin", "grids"}
-    data = services.WorkerData(type="micro_worker", origin=Origin.VETERAN, grids=[net.m1], phone="12")
+    data = services.WorkerData(
+        type="micro_worker", origin=Origin.VETERAN, grids=[net.m1], phone="12"
+    )
     with pytest.raises(InvalidInput) as exc:
         services.worker_create(actor=official, user=worker, data=data)
     assert exc.value.problems[0].field == "phone"

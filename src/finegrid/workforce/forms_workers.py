@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ from finegrid.core.forms import Form
 from finegrid.workforce.models import OrganisationKind, Origin, WorkerStatus, WorkerType
 
 
-def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", _("All")), *choices]
 
 

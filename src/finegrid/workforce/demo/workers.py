@@ -43,7 +43,7 @@ from finegrid.workforce.models import (
 )
 
 # where micro-grid workers come from (weights); 蔡如欣 of the seeds is a community volunteer
-MICRO_ORIGINS = [
+MICRO_ORIGINS: list[tuple[Origin, int]] = [
     (Origin.PARTY_MEMBER, 26),
     (Origin.BUILDING_HEAD, 22),
     (Origin.RESIDENTS_GROUP, 14),
@@ -54,7 +54,11 @@ MICRO_ORIGINS = [
     (Origin.FAMILY_DOCTOR, 3),
     (Origin.POLICE, 2),
 ]
-FULL_TIME_ORIGINS = [(Origin.PARTY_MEMBER, 45), (Origin.VETERAN, 20), (Origin.VOLUNTEER, 35)]
+FULL_TIME_ORIGINS: list[tuple[Origin, int]] = [
+    (Origin.PARTY_MEMBER, 45),
+    (Origin.VETERAN, 20),
+    (Origin.VOLUNTEER, 35),
+]
 SKILLS: dict[str, list[str]] = {
     Origin.PARTY_MEMBER: ["政策宣传", "矛盾调解"],
     Origin.BUILDING_HEAD: ["入户走访", "矛盾调解"],
@@ -88,7 +92,7 @@ WORKER_DUTIES = {
 MEMBERS_PER_GRID = 4  # 双报到 members from outside the net, besides the workers who are members
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+def _pick(rng: random.Random, weighted: list[tuple[Origin, int]]) -> str:
     return rng.choices([o for o, _w in weighted], weights=[w for _o, w in weighted])[0]
 
 
@@ -124,6 +128,7 @@ def _profiles(rng: random.Random, since: dt.datetime) -> tuple[list[Worker], dic
             if duty in kinds:
                 type_ = WORKER_DUTIES[duty]
                 break
+        origin: str
         if user.username == "worker":
             origin = Origin.VOLUNTEER
         elif type_ == WorkerType.GRID_HEAD:
@@ -238,9 +243,10 @@ def _party(rng: random.Random, workers: list[Worker]) -> dict[str, int]:
     members: list[PartyMember] = []
     since = timezone.localdate() - dt.timedelta(days=400)
     for w in workers:
-        g = next((grid_of_path[p] for p in grid_of_path if w.grid_path.startswith(p)), None)
-        if g is None:
+        home = next((grid_of_path[p] for p in grid_of_path if w.grid_path.startswith(p)), None)
+        if home is None:
             continue
+        g = home
         workers_by_grid[g[0]].append(w)
         if w.origin == Origin.PARTY_MEMBER:
             members.append(
@@ -258,8 +264,8 @@ def _party(rng: random.Random, workers: list[Worker]) -> dict[str, int]:
     names_of = dict(
         User.objects.filter(pk__in=[m.user_id for m in members]).values_list("pk", "display_name")
     )
-    for m in members:
-        m.name = names_of.get(m.user_id) or "党员"
+    for member in members:
+        member.name = names_of.get(member.user_id or 0) or "党员"
     for g in regular:
         for _ in range(MEMBERS_PER_GRID):
             members.append(
@@ -277,8 +283,8 @@ def _party(rng: random.Random, workers: list[Worker]) -> dict[str, int]:
     # 1+1+N: each micro-grid's households in runs of 15–30, each run with a member of the grid
     # and a worker of the micro-grid (or of the grid when the micro-grid has none)
     members_by_grid: dict[int, list[PartyMember]] = defaultdict(list)
-    for m in members:
-        members_by_grid[m.grid_id].append(m)
+    for member in members:
+        members_by_grid[member.grid_id].append(member)
     micro_workers: dict[str, list[Worker]] = defaultdict(list)
     for w in workers:
         micro_workers[w.grid_path].append(w)

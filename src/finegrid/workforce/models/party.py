@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.core.models import BaseModel
+from finegrid.grids.models import Household
 
 
 class OrganisationKind(models.TextChoices):
@@ -120,8 +121,8 @@ class PartyLink(BaseModel):
         "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid")
     )
     grid_path = models.CharField(max_length=255, db_index=True, editable=False)
-    households = models.ManyToManyField(
-        "grids.Household",
+    households: models.ManyToManyField[Household, PartyLinkHousehold] = models.ManyToManyField(
+        Household,
         through="PartyLinkHousehold",
         related_name="+",
         verbose_name=_("households"),

@@ -37,17 +37,18 @@ class LinkForm(Form):
 
     def __init__(self, *args: Any, grid: Grid, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields  # choice fields, whose choices django-stubs hides
         members = selectors.party_members(grid=grid)
-        self.fields["member"].choices = [(m.pk, m.name) for m in members[:MAX_CHOICES]]
+        fields["member"].choices = [(m.pk, m.name) for m in members[:MAX_CHOICES]]
         workers = selectors.worker_list(user=user, grid=grid).exclude(status=WorkerStatus.EXITED)
-        self.fields["worker"].choices = [(w.pk, str(w.user)) for w in workers[:MAX_CHOICES]]
+        fields["worker"].choices = [(w.pk, str(w.user)) for w in workers[:MAX_CHOICES]]
         linked = PartyLinkHousehold.objects.values("household_id")
         free = (
             Household.objects.filter(grid_path__startswith=grid.path)
             .exclude(pk__in=linked)
             .order_by("name")[:MAX_CHOICES]
         )
-        self.fields["households"].choices = [(h.pk, h.name) for h in free]
+        fields["households"].choices = [(h.pk, h.name) for h in free]
 
 
 def _page(request: HttpRequest, code: str, bound: dict[str, Any] | None = None) -> HttpResponse:
