@@ -104,3 +104,37 @@ def test_seeding_a_database_that_has_grids_is_refused(db: None) -> None:
     with pytest.raises(CommandError, match="already holds grids"):
         call_command("seed", scale="small", seed=2)
     assert Grid.objects.count() == count
+
+
+def test_seed_small_gives_every_worker_a_profile_and_every_grid_its_party(db: None) -> None:
+    from finegrid.workforce.models import (
+        PartyLinkHousehold,
+        PartyMember,
+        PartyOrganisation,
+        Worker,
+        WorkerGrid,
+        WorkerStatus,
+        WorkerType,
+    )
+
+    call_command("seed", scale="small", seed=1)
+    scale = SCALES["small"]
+    regular_grids = Grid.objects.filter(level=Level.GRID, kind=Kind.REGULAR).count()
+    assert Worker.objects.filter(type=WorkerType.GRID_WORKER).count() == regular_grids
+    assert Worker.objects.filter(type=WorkerType.MICRO_WORKER).count() == scale.micro_workers
+    assert Worker.objects.filter(type=WorkerType.GRID_HEAD).exists()
+    assert not Worker.objects.exclude(status=WorkerStatus.ACTIVE).exists()
+    assert Worker.objects.get(user__username="worker").origin == "volunteer"
+    assert len(set(Worker.objects.values_list("origin", flat=True))) >= 6
+    # the grids served are those of the duties
+    served = set(WorkerGrid.objects.values_list("worker__user_id", "grid_id"))
+    duties = set(
+        Responsibility.objects.filter(
+            duty__in=[Duty.MICRO_WORKER, Duty.GRID_WORKER, Duty.GRID_HEAD]
+        ).values_list("person_id", "grid_id")
+    )
+    assert served == duties
+    assert PartyOrganisation.objects.filter(kind="grid_organisation").count() == regular_grids
+    assert PartyMember.objects.count() >= regular_grids * 4
+    in_micros = Household.objects.filter(micro_grid__kind=Kind.REGULAR).count()
+    assert PartyLinkHousehold.objects.count() == in_micros

@@ -8,7 +8,7 @@ class WorkforceConfig(AppConfig):
 
     def ready(self) -> None:
         from finegrid.cases import routing
-        from finegrid.core import seeding
+        from finegrid.core import pii, seeding
         from finegrid.grids import landing
         from finegrid.workforce.demo import seed
         from finegrid.workforce.selectors_dutylists import case_route
@@ -19,3 +19,7 @@ class WorkforceConfig(AppConfig):
         routing.register(case_route)
         # grid workers land on today's work (their home), not on the map
         landing.register(worker_landing)
+        pii.register_sealed(
+            "workforce.Worker",
+            [pii.Sealed("phone_enc", "phone_index", lambda v: pii.blind_index("phone", v))],
+        )

@@ -1,6 +1,8 @@
 from django.urls import URLPattern, URLResolver
 
 from finegrid.workforce.views import dutylists, home, onduty
+from finegrid.workforce.views import party as party_views
+from finegrid.workforce.views import workers as workers_views
 
 app_name = "workforce"
 
@@ -8,4 +10,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *onduty.urlpatterns,
     *dutylists.urlpatterns,
     *home.urlpatterns,
+    *workers_views.urlpatterns,
+    *party_views.urlpatterns,
 ]

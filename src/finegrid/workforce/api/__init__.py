@@ -18,3 +18,8 @@ router.add_router("", leave_router)
 from finegrid.workforce.api.dutylists import router as dutylists_router  # noqa: E402
 
 router.add_router("", dutylists_router)
+from finegrid.workforce.api.party import router as party_router  # noqa: E402
+from finegrid.workforce.api.workers import router as workers_router  # noqa: E402
+
+router.add_router("", workers_router)
+router.add_router("/party", party_router)

@@ -2,6 +2,7 @@
 
 - ``workers``: the worker profile, its lifecycle (进入退出导则) and the grids served.
 - ``codes``: QR codes on places, patrol points and check-ins (一码报到).
+- ``party``: grid party organisations, registered party members (双报到), 1+1+N links.
 - ``duty``: stations (微网之家), shifts and leave — what "on duty now" reads.
 - ``dutylists``: the duty lists (一清单) — which tasks each grid level or department owns.
 """
@@ -9,6 +10,13 @@
 from finegrid.workforce.models.codes import Checkin, Code, CodeKind, PatrolPoint
 from finegrid.workforce.models.duty import Leave, Shift, ShiftKind, Station
 from finegrid.workforce.models.dutylists import DutyList, DutyTask, ListKind
+from finegrid.workforce.models.party import (
+    OrganisationKind,
+    PartyLink,
+    PartyLinkHousehold,
+    PartyMember,
+    PartyOrganisation,
+)
 from finegrid.workforce.models.workers import (
     Origin,
     Worker,
@@ -27,6 +35,11 @@ __all__ = [
     "DutyTask",
     "Leave",
     "ListKind",
+    "OrganisationKind",
+    "PartyLink",
+    "PartyLinkHousehold",
+    "PartyMember",
+    "PartyOrganisation",
     "Origin",
     "Shift",
     "ShiftKind",
