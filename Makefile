@@ -39,8 +39,11 @@ lint: $(VENV)/.installed-dev system
 	$(BIN)/finegrid makemigrations --check --dry-run
 	$(BIN)/python scripts/messages.py --check
 
+# The suite runs on every core (pytest-xdist), a test file per worker at a time so that a file's
+# module fixtures (a browser, a seeded street) are made once: docs/decisions/0020-test-speed.md.
+TEST_WORKERS ?= auto
 suite: $(VENV)/.installed-dev system
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The date-sensitive tests again, as if today were a year ahead, a Spring Festival, or early
 # morning in Beijing (scripts/shifted_dates.py), so a test tied to the day it was written fails now.

@@ -84,6 +84,40 @@ def _shifted_clock() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once() -> Iterator[None]:
+    # Every test Client builds the middleware chain again, and WhiteNoise's middleware then walks
+    # every static finder and stats each file (a sixth of a typical test's time). The files do not
+    # change during a run, so the walk is done once per process and the later chains get a copy of
+    # the same table of files; keyed by what the walk reads, so a test that changes those settings
+    # gets a fresh walk.
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    walk = WhiteNoiseMiddleware.add_files_from_finders
+    walked: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def add_files_from_finders_once(self: WhiteNoiseMiddleware) -> None:
+        key = (
+            self.static_prefix,
+            str(self.static_root),
+            tuple(map(str, settings.STATICFILES_DIRS)),
+            tuple(settings.STATICFILES_FINDERS),
+            tuple(settings.INSTALLED_APPS),
+        )
+        if key not in walked:
+            before = dict(self.files)
+            walk(self)
+            walked[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(walked[key])  # as the walk does: a finder's file wins
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders_once  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        WhiteNoiseMiddleware.add_files_from_finders = walk  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2's deliberate slowness protects real accounts; tests only need a working login.

@@ -137,6 +137,9 @@ else:
             # the server's threads are long-lived (core/asgi.py), so each keeps its connection
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
+            # Tests use an in-memory database (Django's default for SQLite), named here so that
+            # pytest-xdist's workers each keep their own instead of a file per worker.
+            "TEST": {"NAME": ":memory:"},
         }
     }
 # Threads that run requests' synchronous work in `finegrid serve`; each keeps a database connection.
