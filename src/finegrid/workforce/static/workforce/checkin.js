@@ -15,7 +15,7 @@
     function (pos) {
       form.elements.lat.value = pos.coords.latitude.toFixed(6);
       form.elements.lng.value = pos.coords.longitude.toFixed(6);
-      say(form.dataset.fgLocated.replace("%(m)s", Math.round(pos.coords.accuracy || 0)));
+      say(form.dataset.fgLocated.replace("{m}", Math.round(pos.coords.accuracy || 0)));
       button.disabled = false;
     },
     function () { say(form.dataset.fgDenied); },
