@@ -74,12 +74,12 @@ def code_verify(*, payload: str) -> Code:
 
 
 def _places(kind: str, grid: Grid) -> QuerySet[Any]:
-    """(id, name, micro-grid id, lat, lng) of the places of ``kind`` under ``grid``."""
+    """(id, name, micro-grid id, its path, lat, lng) of the places of ``kind`` under ``grid``."""
     if kind == CodeKind.MICRO_GRID:
         return (
             Grid.objects.filter(under("path", grid.path), level=Level.MICRO)
             .order_by("path")
-            .values_list("pk", "name", "pk", "center_lat", "center_lng")
+            .values_list("pk", "name", "pk", "path", "center_lat", "center_lng")
         )
     model: Any = {
         CodeKind.BUILDING: Building,
@@ -90,35 +90,35 @@ def _places(kind: str, grid: Grid) -> QuerySet[Any]:
     return (
         model.objects.filter(under("grid_path", grid.path))
         .order_by("grid_path", "pk")
-        .values_list("pk", "name", field, "lat", "lng")
+        .values_list("pk", "name", field, "grid_path", "lat", "lng")
     )
 
 
 def codes_ensure(*, grid: Grid, kinds: Iterable[str]) -> int:
     """Make the missing codes of every place of ``kinds`` under ``grid``; answers how many were
-    made. Two queries a kind (the places, the codes they have) and the inserts, however many
-    places: listing a street's codes the first time makes them all."""
+    made. A query a kind for its places, one for the codes they have, and the inserts,
+    however many places: listing a street's codes the first time makes them all."""
+    kinds = list(kinds)
     made = 0
-    paths = dict(Grid.objects.filter(under("path", grid.path)).values_list("pk", "path"))
+    have = set(
+        Code.objects.filter(under("grid_path", grid.path), kind__in=kinds).values_list(
+            "kind", "object_id"
+        )
+    )
     for kind in kinds:
         places = list(_places(kind, grid))
-        have = set(
-            Code.objects.filter(under("grid_path", grid.path), kind=kind).values_list(
-                "object_id", flat=True
-            )
-        )
         missing = [
             Code(
                 kind=kind,
                 object_id=pk,
                 name=name[:120],
                 grid_id=micro_id,
-                grid_path=paths.get(micro_id, grid.path),
+                grid_path=path,
                 lat=lat,
                 lng=lng,
             )
-            for pk, name, micro_id, lat, lng in places
-            if pk not in have
+            for pk, name, micro_id, path, lat, lng in places
+            if (kind, pk) not in have
         ]
         for start in range(0, len(missing), CHUNK):
             # a code made meanwhile by another request is left as it is (one per place)
