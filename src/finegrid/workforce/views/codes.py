@@ -111,6 +111,7 @@ def code_print(request: HttpRequest) -> HttpResponse:
         cards.append(
             {
                 "code": c,
+                "payload": services_codes.payload_of(c),
                 "url": url,
                 "svg": _qr_svg(url, c.name, scale=3).decode(),
                 "kind_zh": labels["zh-hans"][c.kind],
