@@ -24,8 +24,12 @@ def serve(user: Any, *grids: Grid, status: str = WorkerStatus.ACTIVE) -> Worker:
     return worker
 
 
-def building_in(micro: Grid, name: str = "3栋", lat: float = 30.01, lng: float = 104.005) -> Building:
-    return Building.objects.create(name=name, micro_grid=micro, grid_path=micro.path, lat=lat, lng=lng)
+def building_in(
+    micro: Grid, name: str = "3栋", lat: float = 30.01, lng: float = 104.005
+) -> Building:
+    return Building.objects.create(
+        name=name, micro_grid=micro, grid_path=micro.path, lat=lat, lng=lng
+    )
 
 
 def code_of(grid: Grid, kind: str = CodeKind.MICRO_GRID, object_id: int | None = None) -> Code:

@@ -17,6 +17,12 @@ from tests.workforce.helpers_checkins import M1_CENTRE, serve
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PHONE = {"width": 375, "height": 740}
+# screenshots to look at after a run (the brief's /tmp/<helper>-*.png)
+SHOTS = "/tmp"  # noqa: S108
+
+
+def _shot(name: str) -> str:
+    return f"{SHOTS}/checkins-{name}.png"
 
 
 @pytest.fixture(scope="module")
@@ -66,26 +72,24 @@ def test_a_worker_checks_in_at_a_printed_code_and_the_grid_head_sees_it(
     _log_in(head_page, "gridhead")
     card = head_page.locator("figure.card", has_text=net.m1.name)
     card.wait_for()
-    head_page.screenshot(path="/tmp/checkins-print.png", full_page=True)
+    head_page.screenshot(path=_shot("print"), full_page=True)
     printed = card.locator("code.payload").inner_text().strip()
     assert card.locator("svg").count() == 1
 
     # the worker's phone, with location allowed, 300 m north of the micro-grid's centre
     position = {"latitude": M1_CENTRE[0] + 300 / 111_320, "longitude": M1_CENTRE[1]}
-    context, page, errors = _context(
-        browser, geolocation=position, permissions=["geolocation"]
-    )
+    context, page, errors = _context(browser, geolocation=position, permissions=["geolocation"])
     page.goto(f"{base}/workforce/c/{printed}")
     _log_in(page, "worker")
     page.wait_for_url(f"**/workforce/c/{printed}")
     button = page.locator("#checkin-submit")
     page.wait_for_function("() => !document.getElementById('checkin-submit').disabled")
     assert net.m1.name in page.inner_text("#checkin-place")
-    page.screenshot(path="/tmp/checkins-phone-before.png", full_page=True)
+    page.screenshot(path=_shot("phone-before"), full_page=True)
     button.click()
     result = page.locator("#checkin-result")
     result.wait_for()
-    page.screenshot(path="/tmp/checkins-phone-result.png", full_page=True)
+    page.screenshot(path=_shot("phone-result"), full_page=True)
     assert "300 米" in page.inner_text("#checkin-distance") or "299 米" in page.inner_text(
         "#checkin-distance"
     )
@@ -102,7 +106,7 @@ def test_a_worker_checks_in_at_a_printed_code_and_the_grid_head_sees_it(
     assert "蔡如欣" in row.inner_text()
     assert row.locator("mark.fg-flag").count() == 1
     assert head_page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
-    head_page.screenshot(path="/tmp/checkins-head.png", full_page=True)
+    head_page.screenshot(path=_shot("head"), full_page=True)
     assert errors == [] and head_errors == []
     context.close()
     head_context.close()

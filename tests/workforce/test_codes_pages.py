@@ -22,9 +22,7 @@ def test_the_list_shows_the_codes_with_rotate_and_withdraw_for_the_grid_head(
     assert Code.objects.count() == 3
 
 
-def test_a_worker_sees_the_codes_of_their_micro_grid_without_buttons(
-    net: Any, worker: Any
-) -> None:
+def test_a_worker_sees_the_codes_of_their_micro_grid_without_buttons(net: Any, worker: Any) -> None:
     response = client_for(worker).get("/workforce/codes/?grid=M1")
     assert response.status_code == 200
     assert 'name="rotate"' not in response.content.decode()
@@ -37,7 +35,9 @@ def test_rotating_and_withdrawing_from_the_list(net: Any, gridhead: Any) -> None
     code = code_of(net.m1)
     printed = payload(code)
     client = client_for(gridhead)
-    response = client.post(f"/workforce/codes/{code.pk}/rotate", {"next": "/workforce/codes/?grid=G1"})
+    response = client.post(
+        f"/workforce/codes/{code.pk}/rotate", {"next": "/workforce/codes/?grid=G1"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/workforce/codes/?grid=G1"
     code.refresh_from_db()

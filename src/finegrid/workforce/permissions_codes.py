@@ -36,4 +36,6 @@ def access_code_manage(user: Any, code: Any) -> None:
     access_codes_view(user, code.grid_path)
     scope = scope_for(user, roles=CODE_MANAGERS)
     if not scope.covers(code.grid_path):
-        raise Forbidden(_("Only the grid head and officials over this place rotate or withdraw its code."))
+        raise Forbidden(
+            _("Only the grid head and officials over this place rotate or withdraw its code.")
+        )

@@ -56,7 +56,10 @@ def code_verify(*, payload: str) -> Code:
         raise CodeRefused("forged", FORGED)
     code = (
         Code.objects.select_related("grid")
+        # a grid's boundary is a polygon of thousands of points: not for a check-in to decode
+        .defer("grid__boundary")
         .filter(kind=parsed.kind, object_id=parsed.object_id)
+        .order_by()
         .first()
     )
     if code is None:
@@ -81,11 +84,12 @@ def _places(kind: str, grid: Grid) -> QuerySet[Any]:
             .order_by("path")
             .values_list("pk", "name", "pk", "path", "center_lat", "center_lng")
         )
-    model: Any = {
+    models: dict[str, Any] = {
         CodeKind.BUILDING: Building,
         CodeKind.STATION: Station,
         CodeKind.PATROL_POINT: PatrolPoint,
-    }[kind]
+    }
+    model = models[kind]
     field = "grid_id" if model is Station else "micro_grid_id"
     return (
         model.objects.filter(under("grid_path", grid.path))

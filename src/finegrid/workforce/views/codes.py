@@ -100,7 +100,9 @@ def code_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def code_print(request: HttpRequest) -> HttpResponse:
     grid, kinds = _grid_and_kinds(request)
-    codes = list(selectors.code_list(grid=grid, kinds=kinds).filter(revoked_at__isnull=True)[:PRINT_MAX])
+    codes = list(
+        selectors.code_list(grid=grid, kinds=kinds).filter(revoked_at__isnull=True)[:PRINT_MAX]
+    )
     labels = {}
     for lang in ("zh-hans", "en"):
         with translation.override(lang):
@@ -126,7 +128,9 @@ def code_print(request: HttpRequest) -> HttpResponse:
 @require_GET
 def code_qr(request: HttpRequest, pk: int) -> HttpResponse:
     code = selectors.code_get(user=request.user, pk=pk)
-    response = HttpResponse(_qr_svg(_phone_url(request, code), code.name), content_type="image/svg+xml")
+    response = HttpResponse(
+        _qr_svg(_phone_url(request, code), code.name), content_type="image/svg+xml"
+    )
     response["Cache-Control"] = "private, no-store"  # a rotated code must not linger in caches
     return response
 
