@@ -43,6 +43,8 @@ def _person(username: str, role: str, grid: Any, name: str) -> User:
 
 def _context(browser: Any, **extra: Any) -> tuple[Any, Any, list[str]]:
     context = browser.new_context(viewport=PHONE, locale="zh-CN", **extra)
+    # the machine running the suite may be busy: a slow answer is not a failure here
+    context.set_default_timeout(90_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
