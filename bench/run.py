@@ -24,7 +24,17 @@ from typing import Any
 import _common
 
 # seed before map: map serves the street that seed leaves behind
-BENCHES = ["seed", "map", "locate", "search", "import_xlsx", "case_api", "sweep", "on_duty"]
+BENCHES = [
+    "seed",
+    "map",
+    "locate",
+    "search",
+    "import_xlsx",
+    "case_api",
+    "sweep",
+    "on_duty",
+    "checkin_api",
+]
 DOC = _common.ROOT / "docs" / "benchmarks.md"
 
 

@@ -145,6 +145,13 @@ else:
 # Threads that run requests' synchronous work in `finegrid serve`; each keeps a database connection.
 FINEGRID_HTTP_THREADS = int(os.environ.get("FINEGRID_HTTP_THREADS", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# One code (一码报到): the key that signs printed check-in codes (derived from SECRET_KEY when
+# unset; changing either invalidates every printed code), and how far from its place a check-in
+# is flagged for the grid head.
+CODE_KEY = os.environ.get("FINEGRID_CODE_KEY", "").strip()
+CHECKIN_FAR_M = float(os.environ.get("FINEGRID_CHECKIN_FAR_M", "200"))
+# the same code scanned again within this many minutes from further than CHECKIN_FAR_M away
+CHECKIN_TWICE_MINUTES = int(os.environ.get("FINEGRID_CHECKIN_TWICE_MINUTES", "10"))
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "grids:home"  # the map for staff, their home for residents

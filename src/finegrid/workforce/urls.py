@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 from finegrid.workforce.views import dutylists, home, onduty
 from finegrid.workforce.views import party as party_views
@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *home.urlpatterns,
     *workers_views.urlpatterns,
     *party_views.urlpatterns,
+    path("", include("finegrid.workforce.views.codes")),
 ]

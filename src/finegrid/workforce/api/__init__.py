@@ -23,3 +23,6 @@ from finegrid.workforce.api.workers import router as workers_router  # noqa: E40
 
 router.add_router("", workers_router)
 router.add_router("/party", party_router)
+from finegrid.workforce.api.codes import router as codes_router  # noqa: E402
+
+router.add_router("", codes_router)
