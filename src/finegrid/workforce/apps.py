@@ -11,3 +11,5 @@ class WorkforceConfig(AppConfig):
         from finegrid.workforce.demo import seed
 
         seeding.register("workforce", seed, order=10)
+        # a station's opening hours join the shared shift rules (SHIFT_RULES)
+        from finegrid.workforce import services_stations  # noqa: F401

@@ -3,10 +3,12 @@
 - ``workers``: the worker profile, its lifecycle (进入退出导则) and the grids served.
 - ``codes``: QR codes on places, patrol points and check-ins (一码报到).
 - ``duty``: stations (微网之家), shifts and leave — what "on duty now" reads.
+- ``stations``: a station's services, visiting services, rooms and bookings.
 """
 
 from finegrid.workforce.models.codes import Checkin, Code, CodeKind, PatrolPoint
 from finegrid.workforce.models.duty import Leave, Shift, ShiftKind, Station
+from finegrid.workforce.models.stations import Booking, Room, StationService, VisitingService
 from finegrid.workforce.models.workers import (
     Origin,
     Worker,
@@ -17,6 +19,10 @@ from finegrid.workforce.models.workers import (
 )
 
 __all__ = [
+    "Booking",
+    "Room",
+    "StationService",
+    "VisitingService",
     "Checkin",
     "Code",
     "CodeKind",
