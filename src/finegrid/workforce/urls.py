@@ -1,5 +1,9 @@
 from django.urls import URLPattern, URLResolver
 
+from finegrid.workforce.views import stations
+
 app_name = "workforce"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    *stations.urlpatterns,
+]
