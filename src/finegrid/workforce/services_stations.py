@@ -248,13 +248,19 @@ def _local(day: dt.date, at: dt.time) -> dt.datetime:
 
 
 def roster_specs(
-    station: Station, year: int, month: int, heads: list[Any], visits: list[VisitingService]
+    station: Station,
+    year: int,
+    month: int,
+    heads: list[Any],
+    visits: list[VisitingService],
+    *,
+    since: dt.date | None = None,
 ) -> list[ShiftSpec]:
     """One duty shift per opening interval of each open day, the grid heads taking turns day by
     day (the turn counts every open day of the month, so regenerating keeps past days' order);
     and a visiting shift on each of a visit's weekdays that the station is open."""
     table = holidays()
-    today = timezone.localdate()
+    today = since or timezone.localdate()
     specs: list[ShiftSpec] = []
     turn = 0
     for day in _month_days(year, month):
@@ -297,6 +303,14 @@ def station_roster_generate(*, actor: Any, station: Station, year: int, month: i
     """(Re)write the station's roster and visiting services for a month, from today on: the
     month's station shifts from today are replaced; past days stay as they were."""
     access_station_edit(actor, station.grid_path)
+    return roster_write(station=station, year=year, month=month)
+
+
+def roster_write(
+    *, station: Station, year: int, month: int, from_day: dt.date | None = None
+) -> list[Shift]:
+    """The roster of a month from ``from_day`` (today by default), without the permission
+    check: for the service above and the demo street."""
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise InvalidInput(Problem(_("Choose a month between 2000 and 2100."), field="month"))
     heads = station_heads(station)
@@ -307,12 +321,14 @@ def station_roster_generate(*, actor: Any, station: Station, year: int, month: i
     visits = list(VisitingService.objects.filter(station=station))
     first = _local(dt.date(year, month, 1), dt.time(0))
     after = _local(_month_days(year, month)[-1], dt.time(0)) + dt.timedelta(days=1)
-    start = max(first, _local(timezone.localdate(), dt.time(0)))
+    since = from_day or timezone.localdate()
+    start = max(first, _local(since, dt.time(0)))
     with transaction.atomic():
         Shift.objects.filter(
             station=station, kind__in=STATION_KINDS, starts_at__gte=start, starts_at__lt=after
         ).delete()
-        return shifts_create_many(specs=roster_specs(station, year, month, heads, visits))
+        specs = roster_specs(station, year, month, heads, visits, since=since)
+        return shifts_create_many(specs=specs)
 
 
 def station_shift_update(

@@ -5,5 +5,8 @@ from __future__ import annotations
 
 
 def seed(scale_name: str, seed_value: int) -> dict[str, int]:
+    from finegrid.workforce.demo.stations import seed_stations
+
     counts: dict[str, int] = {}
+    counts.update(seed_stations(scale_name, seed_value))
     return counts
