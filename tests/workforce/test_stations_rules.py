@@ -111,13 +111,25 @@ def test_the_roster_page_puts_the_refusal_beside_the_shift(
     url = f"/workforce/stations/{station.pk}/shifts/{shifts[0].pk}/"
     data = {"person": gridhead.pk, "day": MONDAY.isoformat(), "start": "07:00", "end": "10:00"}
     r = page.post(url, data, HTTP_HX_REQUEST="true")
-    assert r.status_code == 422
+    assert r.status_code == 200
+    assert 'class="fg-saved"' not in r.content.decode()
     html = r.content.decode()
     assert f'id="shift-{shifts[0].pk}"' in html and "开放时间" in html and "09:00–17:00" in html
     shifts[0].refresh_from_db()
     assert shifts[0].starts_at == at(MONDAY, 9)
     data["start"], data["end"] = "13:00", "17:00"
     r = page.post(url, data, HTTP_HX_REQUEST="true")
-    assert r.status_code == 200
+    assert r.status_code == 200 and 'class="fg-saved"' in r.content.decode()
     shifts[0].refresh_from_db()
     assert shifts[0].starts_at == at(MONDAY, 13)
+
+
+def test_without_htmx_a_refused_shift_answers_422_with_the_whole_roster(
+    net: Any, official: Any, gridhead: Any, monday: None
+) -> None:
+    station, shifts, _second = _roster(net, official, gridhead)
+    url = f"/workforce/stations/{station.pk}/shifts/{shifts[0].pk}/"
+    data = {"person": gridhead.pk, "day": MONDAY.isoformat(), "start": "07:00", "end": "10:00"}
+    r = client_for(official).post(url, data)
+    assert r.status_code == 422 and 'id="roster"' in r.content.decode()
+    assert "开放时间" in r.content.decode()

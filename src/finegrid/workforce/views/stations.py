@@ -356,8 +356,7 @@ def shift_edit(request: HttpRequest, station_id: int, shift_id: int) -> HttpResp
             request,
             "workforce/stations/_roster_row.html",
             {"row": rows[0], "station": station, "may_edit": True, "saved": ok},
-            status=200 if ok else 422,
-        )
+        )  # 200 either way: htmx swaps only successful answers, and the refusal is the row
     if ok:
         messages.success(request, _("Shift saved."))
         url = reverse("workforce:roster", args=[station.pk])
