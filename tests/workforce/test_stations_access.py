@@ -24,7 +24,9 @@ def monday(time_machine: Any) -> None:
 
 
 @pytest.fixture
-def m1_station(net: Any, leader: Any, gridhead: Any, monday: None) -> tuple[Station, Shift, Booking]:
+def m1_station(
+    net: Any, leader: Any, gridhead: Any, monday: None
+) -> tuple[Station, Shift, Booking]:
     """A station serving M1 only, with a roster and a booking: M2's worker is its neighbour."""
     from finegrid.grids.models import Duty
     from finegrid.grids.services import responsibility_assign
@@ -37,24 +39,44 @@ def m1_station(net: Any, leader: Any, gridhead: Any, monday: None) -> tuple[Stat
     from finegrid.workforce.services_shifts import ShiftSpec, shift_create
 
     shift = shift_create(
-        spec=ShiftSpec(gridhead.pk, ShiftKind.STATION_DUTY, net.m1.pk, at(MONDAY, 9), at(MONDAY, 17), station_id=station.pk)
+        spec=ShiftSpec(
+            gridhead.pk,
+            ShiftKind.STATION_DUTY,
+            net.m1.pk,
+            at(MONDAY, 9),
+            at(MONDAY, 17),
+            station_id=station.pk,
+        )
     )
     booking = booking_create(
-        actor=leader, room=station.rooms.get(), title="议事会", starts_at=at(MONDAY, 14), ends_at=at(MONDAY, 15)
+        actor=leader,
+        room=station.rooms.get(),
+        title="议事会",
+        starts_at=at(MONDAY, 14),
+        ends_at=at(MONDAY, 15),
     )
     return station, shift, booking
 
 
 def _requests(station: Station, shift: Shift, booking: Booking) -> list[tuple[str, str, Any]]:
     s = station.pk
-    book = {"room": booking.room_id, "title": "x", "starts_at": at(MONDAY, 10).isoformat(), "ends_at": at(MONDAY, 11).isoformat()}
+    book = {
+        "room": booking.room_id,
+        "title": "x",
+        "starts_at": at(MONDAY, 10).isoformat(),
+        "ends_at": at(MONDAY, 11).isoformat(),
+    }
     return [
         ("get", "/api/v1/workforce/stations?grid=M1", None),
         ("get", f"/api/v1/workforce/stations/{s}", None),
         ("patch", f"/api/v1/workforce/stations/{s}", {"name": "x"}),
         ("get", f"/api/v1/workforce/stations/{s}/shifts", None),
         ("post", f"/api/v1/workforce/stations/{s}/roster", {"month": "2026-12"}),
-        ("patch", f"/api/v1/workforce/stations/{s}/shifts/{shift.pk}", {"starts_at": at(MONDAY, 10).isoformat()}),
+        (
+            "patch",
+            f"/api/v1/workforce/stations/{s}/shifts/{shift.pk}",
+            {"starts_at": at(MONDAY, 10).isoformat()},
+        ),
         ("get", f"/api/v1/workforce/stations/{s}/bookings", None),
         ("post", f"/api/v1/workforce/stations/{s}/bookings", book),
         ("post", f"/api/v1/workforce/stations/{s}/bookings/{booking.pk}/cancel", None),
@@ -100,34 +122,64 @@ def test_a_grid_head_sees_and_books_but_does_not_run_the_station(
     station, _shift, booking = m1_station
     client = client_for(gridhead)
     assert client.get(f"/workforce/stations/{station.pk}/").status_code == 200
-    r = client.patch(f"/api/v1/workforce/stations/{station.pk}", json.dumps({"name": "x"}), content_type="application/json")
+    r = client.patch(
+        f"/api/v1/workforce/stations/{station.pk}",
+        json.dumps({"name": "x"}),
+        content_type="application/json",
+    )
     assert r.status_code == 403
     assert "街道和社区干部" in r.json()["message"] and "officials" in r.json()["message_en"]
     assert client.get(f"/workforce/stations/{station.pk}/edit/").status_code == 403
-    assert client.post(f"/workforce/stations/{station.pk}/roster/generate/", {"month": "2026-12"}).status_code == 403
+    assert (
+        client.post(
+            f"/workforce/stations/{station.pk}/roster/generate/", {"month": "2026-12"}
+        ).status_code
+        == 403
+    )
     assert Shift.objects.count() == 1
     ok = client.post(
         f"/api/v1/workforce/stations/{station.pk}/bookings",
-        json.dumps({"room": booking.room_id, "title": "楼栋会", "starts_at": at(MONDAY, 10).isoformat(), "ends_at": at(MONDAY, 11).isoformat()}),
+        json.dumps(
+            {
+                "room": booking.room_id,
+                "title": "楼栋会",
+                "starts_at": at(MONDAY, 10).isoformat(),
+                "ends_at": at(MONDAY, 11).isoformat(),
+            }
+        ),
         content_type="application/json",
     )
     assert ok.status_code == 201
 
 
-def test_stations_serving_a_grid_come_from_above_and_below(net: Any, leader: Any, gridhead: Any, neighbour: Any) -> None:
+def test_stations_serving_a_grid_come_from_above_and_below(
+    net: Any, leader: Any, gridhead: Any, neighbour: Any
+) -> None:
     community = make_station(net.c1, "锦丰社区服务站")
     micro = make_station(net.m1, "锦丰1-1微网格服务站")
     make_station(net.c2, "高堆社区服务站")
     names = lambda r: [s["name"] for s in r.json()]  # noqa: E731
-    assert names(client_for(leader).get("/api/v1/workforce/stations?grid=C1")) == [community.name, micro.name]
-    assert names(client_for(gridhead).get("/api/v1/workforce/stations?grid=G1")) == [community.name, micro.name]
+    assert names(client_for(leader).get("/api/v1/workforce/stations?grid=C1")) == [
+        community.name,
+        micro.name,
+    ]
+    assert names(client_for(gridhead).get("/api/v1/workforce/stations?grid=G1")) == [
+        community.name,
+        micro.name,
+    ]
     # the neighbour sees the community's station, which serves M2, but not M1's
-    assert names(client_for(neighbour).get("/api/v1/workforce/stations?grid=M2")) == [community.name]
+    assert names(client_for(neighbour).get("/api/v1/workforce/stations?grid=M2")) == [
+        community.name
+    ]
     assert client_for(neighbour).get(f"/workforce/stations/{community.pk}/").status_code == 200
     assert client_for(neighbour).get(f"/workforce/stations/{micro.pk}/").status_code == 404
     item = client_for(leader).get("/api/v1/workforce/stations?grid=C1").json()[0]
     assert {s["code"] for s in item["services"]} == {"reception", "meetings", "family_doctor"}
-    assert {"label": "家庭医生坐诊", "label_en": "Family-doctor sessions", "code": "family_doctor"} in item["services"]
+    assert {
+        "label": "家庭医生坐诊",
+        "label_en": "Family-doctor sessions",
+        "code": "family_doctor",
+    } in item["services"]
 
 
 def test_lists_and_the_roster_keep_a_constant_number_of_queries(

@@ -54,7 +54,10 @@ def test_a_booking_on_a_taken_slot_is_refused_and_cancelling_frees_it(
     assert "14:00" in body["message_en"]
     assert Booking.objects.count() == 1
     # back to back is fine
-    assert api.post(url, _body(room, 16, 17, "例会"), content_type="application/json").status_code == 201
+    assert (
+        api.post(url, _body(room, 16, 17, "例会"), content_type="application/json").status_code
+        == 201
+    )
     cancel = api.post(f"{url}/{first.json()['id']}/cancel")
     assert cancel.status_code == 200 and cancel.json()["cancelled"] is True
     again = api.post(url, _body(room, 14, 16, "志愿服务队例会"), content_type="application/json")
@@ -84,7 +87,13 @@ def test_the_page_books_and_shows_the_refusal_beside_the_form(
     room = station.rooms.get()
     page = client_for(gridhead)
     url = f"/workforce/stations/{station.pk}/bookings/"
-    data = {"room": room.pk, "title": "楼栋议事会", "day": TUESDAY.isoformat(), "start": "14:00", "end": "16:00"}
+    data = {
+        "room": room.pk,
+        "title": "楼栋议事会",
+        "day": TUESDAY.isoformat(),
+        "start": "14:00",
+        "end": "16:00",
+    }
     assert page.post(url, data).status_code == 302
     r = page.post(url, {**data, "title": "另一个会"}, HTTP_HX_REQUEST="true")
     html = r.content.decode()
@@ -96,10 +105,18 @@ def test_the_page_books_and_shows_the_refusal_beside_the_form(
     assert booking.cancelled_at is not None and booking.cancelled_by == gridhead
 
 
-def test_a_booking_with_an_empty_purpose_writes_nothing(net: Any, gridhead: Any, monday: None) -> None:
+def test_a_booking_with_an_empty_purpose_writes_nothing(
+    net: Any, gridhead: Any, monday: None
+) -> None:
     station = make_station(net.g1)
     with pytest.raises(InvalidInput) as err:
-        booking_create(actor=gridhead, room=station.rooms.get(), title=" ", starts_at=at(TUESDAY, 9), ends_at=at(TUESDAY, 10))
+        booking_create(
+            actor=gridhead,
+            room=station.rooms.get(),
+            title=" ",
+            starts_at=at(TUESDAY, 9),
+            ends_at=at(TUESDAY, 10),
+        )
     assert err.value.problems[0].field == "title"
     assert not Booking.objects.exists()
 
@@ -119,7 +136,13 @@ def test_two_overlapping_bookings_at_once_one_wins(net: Any, gridhead: Any) -> N
     def book(title: str) -> None:
         try:
             barrier.wait()
-            booking_create(actor=gridhead, room=room, title=title, starts_at=start, ends_at=start + dt.timedelta(hours=2))
+            booking_create(
+                actor=gridhead,
+                room=room,
+                title=title,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=2),
+            )
             outcomes.append("ok")
         except SlotTaken:
             outcomes.append("taken")

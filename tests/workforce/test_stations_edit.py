@@ -10,7 +10,9 @@ from finegrid.workforce.models import Room, Station
 from tests.conftest import client_for
 
 
-def test_the_api_creates_a_station_with_its_hours_services_and_a_meeting_room(net: Any, official: Any) -> None:
+def test_the_api_creates_a_station_with_its_hours_services_and_a_meeting_room(
+    net: Any, official: Any
+) -> None:
     body = {
         "grid": "G1",
         "name": "怡丽佳苑微网实格服务站",
@@ -22,7 +24,9 @@ def test_the_api_creates_a_station_with_its_hours_services_and_a_meeting_room(ne
         "hours": [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)],
         "services": ["family_doctor", "reception", "meetings"],
     }
-    r = client_for(official).post("/api/v1/workforce/stations", json.dumps(body), content_type="application/json")
+    r = client_for(official).post(
+        "/api/v1/workforce/stations", json.dumps(body), content_type="application/json"
+    )
     assert r.status_code == 201, r.content
     out = r.json()
     assert out["grid"] == "G1" and out["can_edit"] is True
@@ -38,7 +42,9 @@ def test_the_api_creates_a_station_with_its_hours_services_and_a_meeting_room(ne
     )
     assert patch.status_code == 200
     station.refresh_from_db()
-    assert station.hours == [{"weekday": 1, "start": "09:00", "end": "12:00"}] and station.phone == ""
+    assert (
+        station.hours == [{"weekday": 1, "start": "09:00", "end": "12:00"}] and station.phone == ""
+    )
     assert station.name == "怡丽佳苑微网实格服务站"
 
 
@@ -46,13 +52,19 @@ def test_bad_hours_and_services_are_refused_naming_the_field(net: Any, official:
     api = client_for(official)
     base = {"grid": "G1", "name": "站"}
     bad_hours = {**base, "hours": [{"weekday": 0, "start": "17:00", "end": "09:00"}]}
-    r = api.post("/api/v1/workforce/stations", json.dumps(bad_hours), content_type="application/json")
+    r = api.post(
+        "/api/v1/workforce/stations", json.dumps(bad_hours), content_type="application/json"
+    )
     assert r.status_code == 422
     error = r.json()["errors"][0]
     assert (error["field"], error["row"]) == ("hours", 1)
-    assert "开放时间的结束须晚于开始" in error["message"] and "must end after" in error["message_en"]
+    assert (
+        "开放时间的结束须晚于开始" in error["message"] and "must end after" in error["message_en"]
+    )
     bad_service = {**base, "services": ["karaoke"]}
-    r = api.post("/api/v1/workforce/stations", json.dumps(bad_service), content_type="application/json")
+    r = api.post(
+        "/api/v1/workforce/stations", json.dumps(bad_service), content_type="application/json"
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "services"
     assert not Station.objects.exists() and not Room.objects.exists()
 
@@ -82,6 +94,8 @@ def test_the_page_creates_and_edits_a_station(net: Any, official: Any) -> None:
 
 
 def test_a_grid_out_of_sight_is_refused_on_the_page_form(net: Any, official: Any) -> None:
-    r = client_for(official).post("/workforce/stations/new/", {"grid": "C2", "name": "站", "hours": ""})
+    r = client_for(official).post(
+        "/workforce/stations/new/", {"grid": "C2", "name": "站", "hours": ""}
+    )
     assert r.status_code == 200 and "辖区内没有这个编码的网格" in r.content.decode()
     assert not Station.objects.exists()

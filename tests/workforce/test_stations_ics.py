@@ -37,7 +37,11 @@ def test_a_calendar_library_finds_the_roster_in_the_station_feed(
     family_doctor(station)
     station_roster_generate(actor=official, station=station, year=2026, month=12)
     booking_create(
-        actor=official, room=station.rooms.get(), title="楼栋议事会", starts_at=at(MONDAY, 14), ends_at=at(MONDAY, 16)
+        actor=official,
+        room=station.rooms.get(),
+        title="楼栋议事会",
+        starts_at=at(MONDAY, 14),
+        ends_at=at(MONDAY, 16),
     )
 
     r = client_for(official).get(f"/workforce/stations/{station.pk}/calendar.ics")
@@ -58,10 +62,14 @@ def test_a_calendar_library_finds_the_roster_in_the_station_feed(
     assert len(duty) == Shift.objects.filter(station=station, kind=ShiftKind.STATION_DUTY).count()
     doctor = [e for e in events if "家庭医生" in str(e["SUMMARY"])]
     assert {e.decoded("DTSTART").weekday() for e in doctor} == {1, 4}
-    assert any("楼栋议事会" in str(e["SUMMARY"]) and e.decoded("DTSTART").hour == 14 for e in events)
+    assert any(
+        "楼栋议事会" in str(e["SUMMARY"]) and e.decoded("DTSTART").hour == 14 for e in events
+    )
 
 
-def test_uids_stay_when_a_shift_is_reassigned(net: Any, official: Any, gridhead: Any, monday: None) -> None:
+def test_uids_stay_when_a_shift_is_reassigned(
+    net: Any, official: Any, gridhead: Any, monday: None
+) -> None:
     _first, second = two_heads(net, gridhead)
     station = make_station(net.c1)
     station_roster_generate(actor=official, station=station, year=2026, month=12)

@@ -32,7 +32,9 @@ def national_day(db: Any, time_machine: Any) -> None:
 
 
 def _duty(station: Any) -> list[Shift]:
-    return list(Shift.objects.filter(station=station, kind=ShiftKind.STATION_DUTY).order_by("starts_at"))
+    return list(
+        Shift.objects.filter(station=station, kind=ShiftKind.STATION_DUTY).order_by("starts_at")
+    )
 
 
 def test_a_month_rotates_among_the_grid_heads_and_skips_the_holiday(
@@ -51,7 +53,9 @@ def test_a_month_rotates_among_the_grid_heads_and_skips_the_holiday(
     assert D(2026, 10, 11) not in days and D(2026, 10, 17) not in days
     assert len(days) == 18 == len(set(days))
     # within the opening hours, in local time
-    assert {(s.starts_at, s.ends_at) for s in duty[:1]} == {(at(D(2026, 10, 8), 9), at(D(2026, 10, 8), 17))}
+    assert {(s.starts_at, s.ends_at) for s in duty[:1]} == {
+        (at(D(2026, 10, 8), 9), at(D(2026, 10, 8), 17))
+    }
     # turns alternate day by day
     people = [s.person_id for s in duty]
     assert people[:4] == [first.pk, second.pk, first.pk, second.pk]
@@ -80,7 +84,9 @@ def test_regenerating_later_in_the_month_keeps_the_past_days(
     assert {s.pk for s in past} <= set(before)
     assert len(after) == 18
     # the same person on the same day as the first time: the turn counts the whole month
-    assert sorted((p, t) for p, t in before.values()) == sorted((s.person_id, s.starts_at) for s in after)
+    assert sorted((p, t) for p, t in before.values()) == sorted(
+        (s.person_id, s.starts_at) for s in after
+    )
 
 
 def test_a_grid_head_already_on_another_shift_refuses_the_month_and_names_the_row(
@@ -90,7 +96,13 @@ def test_a_grid_head_already_on_another_shift_refuses_the_month_and_names_the_ro
     station = make_station(net.c1)
     # 8 October: the first open day, gridhead's turn; he is the community duty officer then
     shift_create(
-        spec=ShiftSpec(gridhead.pk, ShiftKind.COMMUNITY_DUTY, net.c1.pk, at(D(2026, 10, 8), 8), at(D(2026, 10, 8), 10))
+        spec=ShiftSpec(
+            gridhead.pk,
+            ShiftKind.COMMUNITY_DUTY,
+            net.c1.pk,
+            at(D(2026, 10, 8), 8),
+            at(D(2026, 10, 8), 10),
+        )
     )
     with pytest.raises(InvalidInput) as err:
         station_roster_generate(actor=official, station=station, year=2026, month=10)

@@ -24,7 +24,9 @@ def monday(time_machine: Any) -> None:
 
 
 def _duty(person: Any, station: Any, start: dt.datetime, end: dt.datetime) -> ShiftSpec:
-    return ShiftSpec(person.pk, ShiftKind.STATION_DUTY, station.grid_id, start, end, station_id=station.pk)
+    return ShiftSpec(
+        person.pk, ShiftKind.STATION_DUTY, station.grid_id, start, end, station_id=station.pk
+    )
 
 
 def test_a_shift_outside_the_hours_is_refused_with_the_day_s_hours(
@@ -58,8 +60,14 @@ def test_a_batch_names_the_row_outside_the_hours(net: Any, gridhead: Any, monday
     assert not Shift.objects.exists()
 
 
-def test_shifts_of_no_station_are_not_held_to_its_hours(net: Any, gridhead: Any, monday: None) -> None:
-    shift_create(spec=ShiftSpec(gridhead.pk, ShiftKind.COMMUNITY_DUTY, net.c1.pk, at(MONDAY, 18), at(MONDAY, 22)))
+def test_shifts_of_no_station_are_not_held_to_its_hours(
+    net: Any, gridhead: Any, monday: None
+) -> None:
+    shift_create(
+        spec=ShiftSpec(
+            gridhead.pk, ShiftKind.COMMUNITY_DUTY, net.c1.pk, at(MONDAY, 18), at(MONDAY, 22)
+        )
+    )
     assert Shift.objects.count() == 1
 
 
@@ -83,7 +91,10 @@ def test_the_api_refuses_moving_a_shift_outside_the_hours_or_onto_a_taken_person
     assert r.status_code == 422
     body = r.json()
     assert body["errors"][0]["field"] == "starts_at"
-    assert "开放时间" in body["errors"][0]["message"] and "opening hours" in body["errors"][0]["message_en"]
+    assert (
+        "开放时间" in body["errors"][0]["message"]
+        and "opening hours" in body["errors"][0]["message_en"]
+    )
     # the second shift is the other head's on Tuesday: give Monday's to him too, then move
     # his Tuesday shift onto Monday: he would be on two shifts at once
     ok = api.patch(url, json.dumps({"person": second.username}), content_type="application/json")
@@ -99,7 +110,9 @@ def test_the_api_refuses_moving_a_shift_outside_the_hours_or_onto_a_taken_person
     assert "already on another shift" in r.json()["errors"][0]["message_en"]
     tuesday.refresh_from_db()
     assert tuesday.starts_at == at(MONDAY + dt.timedelta(days=1), 9)
-    nobody = api.patch(url, json.dumps({"person": "neighbour-who-is-not-a-head"}), content_type="application/json")
+    nobody = api.patch(
+        url, json.dumps({"person": "neighbour-who-is-not-a-head"}), content_type="application/json"
+    )
     assert nobody.status_code == 422 and nobody.json()["errors"][0]["field"] == "person"
 
 

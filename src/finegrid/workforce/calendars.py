@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,7 +53,9 @@ def _shift_summary(shift: Shift, station: Station | None) -> str:
         what = str(StationService(shift.service).label)
     else:
         what = shift.get_kind_display()
-    return " · ".join(x for x in (what, shift.person.display_name or shift.person.username, where) if x)
+    return " · ".join(
+        x for x in (what, shift.person.display_name or shift.person.username, where) if x
+    )
 
 
 def shift_event(shift: Shift) -> Event:

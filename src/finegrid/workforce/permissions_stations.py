@@ -53,4 +53,6 @@ def access_calendar_rotate(user: Any, worker: Any) -> None:
         return
     if scope_for(user, roles=STATION_EDITORS).covers(worker.grid_path or "\x00"):
         return
-    raise Forbidden(_("Only the worker or an official over their grid can renew their calendar link."))
+    raise Forbidden(
+        _("Only the worker or an official over their grid can renew their calendar link.")
+    )

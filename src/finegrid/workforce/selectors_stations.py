@@ -29,7 +29,11 @@ def _serving(path: str) -> Q:
 
 def stations_for_grid(*, user: Any, code: str) -> QuerySet[Station]:
     grid = grid_get(user=user, code=code)
-    return Station.objects.filter(_serving(grid.path)).select_related("grid").order_by("grid_path", "id")
+    return (
+        Station.objects.filter(_serving(grid.path))
+        .select_related("grid")
+        .order_by("grid_path", "id")
+    )
 
 
 def stations_visible(*, user: Any) -> QuerySet[Station]:

@@ -58,7 +58,12 @@ def _time(value: Any, field: str, row: int) -> dt.time:
         return dt.time.fromisoformat(str(value))
     except ValueError:
         raise InvalidInput(
-            Problem(_("Write the time as HH:MM (row %(row)s)."), field=field, row=row, params={"row": row})
+            Problem(
+                _("Write the time as HH:MM (row %(row)s)."),
+                field=field,
+                row=row,
+                params={"row": row},
+            )
         ) from None
 
 
@@ -87,13 +92,13 @@ def clean_hours(hours: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                     params={"row": i},
                 )
             )
-        out.append({"weekday": weekday, "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")})
+        out.append(
+            {"weekday": weekday, "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")}
+        )
     out.sort(key=lambda h: (h["weekday"], h["start"]))
     for a, b in zip(out, out[1:], strict=False):
         if a["weekday"] == b["weekday"] and b["start"] < a["end"]:
-            raise InvalidInput(
-                Problem(_("Two opening hours of one day overlap."), field="hours")
-            )
+            raise InvalidInput(Problem(_("Two opening hours of one day overlap."), field="hours"))
     return out
 
 
@@ -166,7 +171,11 @@ def _clean_station(data: dict[str, Any]) -> dict[str, Any]:
         for service in out["services"] or []:
             if service not in known:
                 raise InvalidInput(
-                    Problem(_("Unknown service: %(service)s."), field="services", params={"service": service})
+                    Problem(
+                        _("Unknown service: %(service)s."),
+                        field="services",
+                        params={"service": service},
+                    )
                 )
         out["services"] = [s for s in StationService.values if s in set(out["services"] or [])]
     lat, lng = out.get("lat"), out.get("lng")
@@ -192,7 +201,11 @@ def station_update(*, actor: Any, station: Station, **data: Any) -> Station:
     clean = _clean_station({k: v for k, v in data.items() if k in STATION_FIELDS})
     with transaction.atomic():
         for name, value in clean.items():
-            setattr(station, name, "" if value is None and name in ("name_en", "address", "phone") else value)
+            setattr(
+                station,
+                name,
+                "" if value is None and name in ("name_en", "address", "phone") else value,
+            )
         station.save()
     return station
 
@@ -209,7 +222,11 @@ def visiting_service_set(
 ) -> VisitingService:
     access_station_edit(actor, station.grid_path)
     if service not in StationService.values:
-        raise InvalidInput(Problem(_("Unknown service: %(service)s."), field="service", params={"service": service}))
+        raise InvalidInput(
+            Problem(
+                _("Unknown service: %(service)s."), field="service", params={"service": service}
+            )
+        )
     if not weekdays or any(not 0 <= d <= 6 for d in weekdays):
         raise InvalidInput(Problem(_("Choose the weekdays of the visit."), field="weekdays"))
     if end <= start:
@@ -344,7 +361,9 @@ def station_shift_update(
     station = shift.station
     assert station is not None
     access_station_edit(actor, station.grid_path)
-    if shift.kind == ShiftKind.STATION_DUTY and person_id not in {p.pk for p in station_heads(station)}:
+    if shift.kind == ShiftKind.STATION_DUTY and person_id not in {
+        p.pk for p in station_heads(station)
+    }:
         raise InvalidInput(
             Problem(_("Only a grid head under this station can take its duty."), field="person")
         )
@@ -438,4 +457,3 @@ def worker_calendar_rotate(*, actor: Any, worker: Worker) -> Worker:
     worker.calendar_secret = calendar_secret()
     worker.save(update_fields=["calendar_secret", "updated_at"])
     return worker
-

@@ -131,7 +131,9 @@ def stations(request: HttpRequest, grid: str) -> list[dict[str, Any]]:
 @router.post("/stations", response={201: StationDetail})
 def station_create(request: HttpRequest, payload: StationIn) -> tuple[int, dict[str, Any]]:
     grid = grid_get(user=request.user, code=payload.grid)
-    station = svc.station_create(actor=request.user, grid=grid, **_data(payload, exclude_unset=False))
+    station = svc.station_create(
+        actor=request.user, grid=grid, **_data(payload, exclude_unset=False)
+    )
     return 201, _station_out(request, station, rooms=True)
 
 
@@ -201,13 +203,17 @@ def month_span(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 @router.get("/stations/{station_id}/shifts", response=list[ShiftOut])
-def station_shifts(request: HttpRequest, station_id: int, month: str | None = None) -> list[dict[str, Any]]:
+def station_shifts(
+    request: HttpRequest, station_id: int, month: str | None = None
+) -> list[dict[str, Any]]:
     station = sel.station_get(user=request.user, pk=station_id)
     return [_shift_out(s) for s in sel.station_shifts(station, *month_span(*parse_month(month)))]
 
 
 @router.post("/stations/{station_id}/roster", response={201: list[ShiftOut]})
-def roster_generate(request: HttpRequest, station_id: int, payload: RosterIn) -> tuple[int, list[dict[str, Any]]]:
+def roster_generate(
+    request: HttpRequest, station_id: int, payload: RosterIn
+) -> tuple[int, list[dict[str, Any]]]:
     station = sel.station_get(user=request.user, pk=station_id)
     year, month = parse_month(payload.month)
     svc.station_roster_generate(actor=request.user, station=station, year=year, month=month)
@@ -215,7 +221,9 @@ def roster_generate(request: HttpRequest, station_id: int, payload: RosterIn) ->
 
 
 @router.patch("/stations/{station_id}/shifts/{shift_id}", response=ShiftOut)
-def shift_patch(request: HttpRequest, station_id: int, shift_id: int, payload: ShiftPatch) -> dict[str, Any]:
+def shift_patch(
+    request: HttpRequest, station_id: int, shift_id: int, payload: ShiftPatch
+) -> dict[str, Any]:
     from finegrid.accounts.models import User
 
     station = sel.station_get(user=request.user, pk=station_id)
@@ -224,7 +232,9 @@ def shift_patch(request: HttpRequest, station_id: int, shift_id: int, payload: S
     if payload.person is not None:
         found = User.objects.filter(username=payload.person).values_list("pk", flat=True).first()
         if found is None:
-            raise InvalidInput(Problem(_("Only a grid head under this station can take its duty."), field="person"))
+            raise InvalidInput(
+                Problem(_("Only a grid head under this station can take its duty."), field="person")
+            )
         person_id = found
     svc.station_shift_update(
         actor=request.user,
@@ -271,13 +281,19 @@ def _booking_out(b: Booking) -> dict[str, Any]:
 
 
 @router.get("/stations/{station_id}/bookings", response=list[BookingOut])
-def bookings(request: HttpRequest, station_id: int, month: str | None = None) -> list[dict[str, Any]]:
+def bookings(
+    request: HttpRequest, station_id: int, month: str | None = None
+) -> list[dict[str, Any]]:
     station = sel.station_get(user=request.user, pk=station_id)
-    return [_booking_out(b) for b in sel.station_bookings(station, *month_span(*parse_month(month)))]
+    return [
+        _booking_out(b) for b in sel.station_bookings(station, *month_span(*parse_month(month)))
+    ]
 
 
 @router.post("/stations/{station_id}/bookings", response={201: BookingOut})
-def booking_create(request: HttpRequest, station_id: int, payload: BookingIn) -> tuple[int, dict[str, Any]]:
+def booking_create(
+    request: HttpRequest, station_id: int, payload: BookingIn
+) -> tuple[int, dict[str, Any]]:
     station = sel.station_get(user=request.user, pk=station_id)
     room = sel.room_get(station=station, pk=payload.room)
     booking = svc.booking_create(
@@ -294,7 +310,9 @@ def booking_create(request: HttpRequest, station_id: int, payload: BookingIn) ->
 @router.post("/stations/{station_id}/bookings/{booking_id}/cancel", response=BookingOut)
 def booking_cancel(request: HttpRequest, station_id: int, booking_id: int) -> dict[str, Any]:
     station = sel.station_get(user=request.user, pk=station_id)
-    booking = svc.booking_cancel(actor=request.user, booking=sel.booking_get(station=station, pk=booking_id))
+    booking = svc.booking_cancel(
+        actor=request.user, booking=sel.booking_get(station=station, pk=booking_id)
+    )
     return _booking_out(sel.booking_get(station=station, pk=booking.pk))
 
 
@@ -308,7 +326,7 @@ class CalendarOut(Schema):
 @router.post("/calendar/rotate", response=CalendarOut)
 def calendar_rotate(request: HttpRequest) -> dict[str, str]:
     """A new secret URL for one's own calendar feed; the old one stops answering."""
-    worker = Worker.objects.filter(user=request.user).first()
+    worker = Worker.objects.filter(user_id=request.user.pk or 0).first()
     if worker is None:
         raise NotFound(_("You have no worker profile, so no calendar of shifts."))
     svc.worker_calendar_rotate(actor=request.user, worker=worker)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from finegrid.core.labels import in_language
 from finegrid.core.models import BaseModel
 from finegrid.workforce.models.duty import Station
 
@@ -72,6 +73,10 @@ class Room(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_en)
 
 
 class Booking(BaseModel):

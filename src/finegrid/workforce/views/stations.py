@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from finegrid.cases.clock import LOCAL, holidays
-from finegrid.core.errors import FinegridError, InvalidInput
+from finegrid.core.errors import FinegridError, InvalidInput, Problem
 from finegrid.core.pages import is_htmx
 from finegrid.core.pages import service_page as scoped
 from finegrid.grids.selectors import grid_get
@@ -41,9 +41,14 @@ from finegrid.workforce.permissions_stations import may_edit_station
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
 
+def _problems(exc: FinegridError) -> list[Problem]:
+    if isinstance(exc, InvalidInput):
+        return exc.problems
+    return [Problem(exc.message, field=exc.field, params=exc.params)]
+
+
 def _put(form: forms.Form, exc: FinegridError) -> None:
-    problems = exc.problems if isinstance(exc, InvalidInput) else [exc]
-    for p in problems:
+    for p in _problems(exc):
         message = str(p.message) % p.params if p.params else str(p.message)
         field = p.field if p.field in form.fields else None
         if field is None and p.field in ("starts_at", "ends_at"):
@@ -141,7 +146,7 @@ def station_edit(request: HttpRequest, station_id: int) -> HttpResponse:
 
 
 def _booking_form(station: Station, data: Any = None) -> BookingForm:
-    rooms = [(r.pk, r.name) for r in sel.station_rooms(station)]
+    rooms = [(r.pk, r.label) for r in sel.station_rooms(station)]
     return BookingForm(data, rooms=rooms, initial={"day": timezone.localdate()})
 
 
@@ -153,16 +158,24 @@ def _station_page(
     context = {
         "station": station,
         "hours": _hours_rows(station),
-        "services": [StationService(s).label for s in station.services if s in StationService.values],
+        "services": [
+            StationService(s).label for s in station.services if s in StationService.values
+        ],
         "visits": [
             {"v": v, "days": [WEEKDAYS[d] for d in v.weekdays], "label": v.get_service_display()}
             for v in visits
         ],
-        "bookings": sel.station_bookings(station, now - dt.timedelta(hours=12), now + dt.timedelta(days=60)),
+        "bookings": sel.station_bookings(
+            station, now - dt.timedelta(hours=12), now + dt.timedelta(days=60)
+        ),
         "form": form or _booking_form(station),
         "may_edit": may_edit_station(request.user, station.grid_path),
     }
-    template = "workforce/stations/_bookings.html" if is_htmx(request) else "workforce/stations/detail.html"
+    template = (
+        "workforce/stations/_bookings.html"
+        if is_htmx(request)
+        else "workforce/stations/detail.html"
+    )
     return render(request, template, context, status=status)
 
 
@@ -225,7 +238,12 @@ def _shift_form(shift: Shift, people: list[tuple[int, str]], data: Any = None) -
         data,
         people=people,
         auto_id=f"id_shift{shift.pk}_%s",
-        initial={"person": shift.person_id, "day": start.date(), "start": start.time(), "end": end.time()},
+        initial={
+            "person": shift.person_id,
+            "day": start.date(),
+            "start": start.time(),
+            "end": end.time(),
+        },
     )
 
 
@@ -248,7 +266,9 @@ def _roster_rows(
                 "holiday_work": local.weekday() >= 5 and table.get(local.date()) is True,
                 "start": local,
                 "end": s.ends_at.astimezone(LOCAL),
-                "label": (StationService(s.service).label if s.service in StationService.values else ""),
+                "label": (
+                    StationService(s.service).label if s.service in StationService.values else ""
+                ),
                 "visiting": s.kind == "visiting",
                 "form": form,
             }
@@ -305,7 +325,9 @@ def roster_generate(request: HttpRequest, station_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             year, month = parse_month(form.cleaned_data["month"])
-            made = svc.station_roster_generate(actor=request.user, station=station, year=year, month=month)
+            made = svc.station_roster_generate(
+                actor=request.user, station=station, year=year, month=month
+            )
         except FinegridError as exc:
             if exc.status in (403, 404):
                 raise
@@ -319,7 +341,7 @@ def roster_generate(request: HttpRequest, station_id: int) -> HttpResponse:
 
 def _problem_text(exc: FinegridError) -> str:
     parts = []
-    for p in exc.problems if isinstance(exc, InvalidInput) else [exc]:
+    for p in _problems(exc):
         text = str(p.message) % p.params if p.params else str(p.message)
         row = getattr(p, "row", None)
         parts.append(f"{row}: {text}" if row else text)
@@ -361,7 +383,9 @@ def shift_edit(request: HttpRequest, station_id: int, shift_id: int) -> HttpResp
         messages.success(request, _("Shift saved."))
         url = reverse("workforce:roster", args=[station.pk])
         return redirect(f"{url}?month={local:%Y-%m}")
-    return _roster_page(request, station, local.year, local.month, failed=(shift.pk, form), status=422)
+    return _roster_page(
+        request, station, local.year, local.month, failed=(shift.pk, form), status=422
+    )
 
 
 # --- calendars ------------------------------------------------------------------------------
@@ -396,12 +420,14 @@ def worker_ics(request: HttpRequest, secret: str) -> HttpResponse:
         raise Http404
     start, end = calendars.window()
     name = worker.user.display_name or worker.user.username
-    return _ics(calendars.person_feed(name, sel.person_shifts(worker.user_id, start, end)), "shifts")
+    return _ics(
+        calendars.person_feed(name, sel.person_shifts(worker.user_id, start, end)), "shifts"
+    )
 
 
 @scoped
 def my_calendar(request: HttpRequest) -> HttpResponse:
-    worker = Worker.objects.filter(user=request.user).first()
+    worker = Worker.objects.filter(user_id=request.user.pk or 0).first()
     if worker is None:
         raise Http404
     if request.method == "POST":
@@ -409,7 +435,11 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("A new calendar link is ready; the old one no longer works."))
         return redirect("workforce:my_calendar")
     url = request.build_absolute_uri(reverse("workforce:worker_ics", args=[worker.calendar_secret]))
-    return render(request, "workforce/stations/my_calendar.html", {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]})
+    return render(
+        request,
+        "workforce/stations/my_calendar.html",
+        {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]},
+    )
 
 
 urlpatterns = [
