@@ -57,6 +57,7 @@ DESCRIPTION = "楼道堆放杂物"
 PERSON = "王小明"
 TENANT = "李四"
 BUSINESS = "锦丰便利店"
+STATION = "锦丰服务站"
 PEOPLE = [
     "李建国",
     "胡晓梅",
@@ -76,6 +77,7 @@ PROPER_NAMES = [
     ADDRESS,
     DESCRIPTION,
     BUSINESS,
+    STATION,
     "居民100",
     "居民101",
     "简体中文",  # the language switch names each language in itself
@@ -118,11 +120,15 @@ SAMPLES: dict[str, Callable[[World], dict[str, Any]]] = {
     "workforce:roster": lambda w: {"code": "C1"},
     "workforce:roster_reassign": lambda w: {"code": "C1", "shift_id": 1},
     "workforce:leave_cancel": lambda w: {"leave_id": 1},
+    "workforce:worker_ics": lambda w: {"secret": "no-such-secret"},
 }
 # a parameter of this name means the same thing on every page that takes it
 BY_PARAM: dict[str, Callable[[World], Any]] = {
     "code": lambda w: "M1",
     "pk": lambda w: w.refs["person"].pk,
+    "station_id": lambda w: w.refs["station"].pk,
+    "shift_id": lambda w: w.refs["shift"].pk,
+    "booking_id": lambda w: w.refs["booking"].pk,
 }
 
 
@@ -269,6 +275,7 @@ def world(net: Net, leader: User, official: User, gridhead: User, worker: User) 
             actor=official, name=BUSINESS, business_type="shop", address=ADDRESS, micro_grid=net.m1
         ),
         "import": _imported(official),
+        **_station(net, official, gridhead),
     }
     people = {
         "leader": leader,
@@ -279,6 +286,36 @@ def world(net: Net, leader: User, official: User, gridhead: User, worker: User) 
         "root": superuser,
     }
     return World(net, people, open_case, settled, refs)
+
+
+def _station(net: Net, official: User, gridhead: User) -> dict[str, Any]:
+    import datetime as dt
+
+    from finegrid.workforce.models import ShiftKind
+    from finegrid.workforce.services_shifts import ShiftSpec, shift_create
+    from finegrid.workforce.services_stations import booking_create
+    from tests.workforce.helpers_stations import at, make_station
+
+    station = make_station(net.c1, STATION)
+    station.address = ADDRESS
+    station.save()
+    today = timezone.localdate()
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    spec = ShiftSpec(
+        gridhead.pk, ShiftKind.STATION_DUTY, net.c1.pk, at(monday, 9), at(monday, 17), station.pk
+    )
+    room = station.rooms.get()
+    return {
+        "station": station,
+        "shift": shift_create(spec=spec),
+        "booking": booking_create(
+            actor=official,
+            room=room,
+            title=DESCRIPTION,
+            starts_at=at(monday, 9),
+            ends_at=at(monday, 10),
+        ),
+    }
 
 
 def _report(worker: User, now: Any) -> Case:

@@ -23,3 +23,5 @@ class WorkforceConfig(AppConfig):
             "workforce.Worker",
             [pii.Sealed("phone_enc", "phone_index", lambda v: pii.blind_index("phone", v))],
         )
+        # a station's opening hours join the shared shift rules (SHIFT_RULES)
+        from finegrid.workforce import services_stations  # noqa: F401

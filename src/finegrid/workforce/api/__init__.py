@@ -26,3 +26,6 @@ router.add_router("/party", party_router)
 from finegrid.workforce.api.codes import router as codes_router  # noqa: E402
 
 router.add_router("", codes_router)
+from finegrid.workforce.api.stations import router as stations_router  # noqa: E402
+
+router.add_router("", stations_router)

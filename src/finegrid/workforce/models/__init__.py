@@ -5,6 +5,7 @@
 - ``party``: grid party organisations, registered party members (双报到), 1+1+N links.
 - ``duty``: stations (微网之家), shifts and leave — what "on duty now" reads.
 - ``dutylists``: the duty lists (一清单) — which tasks each grid level or department owns.
+- ``stations``: a station's services, visiting services, rooms and bookings.
 """
 
 from finegrid.workforce.models.codes import Checkin, Code, CodeKind, PatrolPoint
@@ -17,6 +18,7 @@ from finegrid.workforce.models.party import (
     PartyMember,
     PartyOrganisation,
 )
+from finegrid.workforce.models.stations import Booking, Room, StationService, VisitingService
 from finegrid.workforce.models.workers import (
     Origin,
     Worker,
@@ -27,6 +29,10 @@ from finegrid.workforce.models.workers import (
 )
 
 __all__ = [
+    "Booking",
+    "Room",
+    "StationService",
+    "VisitingService",
     "Checkin",
     "Code",
     "CodeKind",

@@ -21,6 +21,7 @@ class Station(BaseModel):
     "end": "HH:MM"}``; ``services`` a list of service codes."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     grid = models.ForeignKey(
         "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid served")
     )
