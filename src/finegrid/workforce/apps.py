@@ -11,3 +11,8 @@ class WorkforceConfig(AppConfig):
         from finegrid.workforce.demo import seed
 
         seeding.register("workforce", seed, order=10)
+
+        from finegrid.workforce import cards_patrols, hooks, rollups
+
+        hooks.ON_CHECKIN.append(rollups.on_checkin)
+        cards_patrols.register()

@@ -3,10 +3,28 @@
 - ``workers``: the worker profile, its lifecycle (进入退出导则) and the grids served.
 - ``codes``: QR codes on places, patrol points and check-ins (一码报到).
 - ``duty``: stations (微网之家), shifts and leave — what "on duty now" reads.
+- ``patrols``: patrol plans, rounds, findings, household visits and the coverage rollups.
 """
 
 from finegrid.workforce.models.codes import Checkin, Code, CodeKind, PatrolPoint
 from finegrid.workforce.models.duty import Leave, Shift, ShiftKind, Station
+from finegrid.workforce.models.patrols import (
+    Cadence,
+    CoverageRollup,
+    CoverageTally,
+    Finding,
+    HouseholdState,
+    HouseholdVisit,
+    PatrolPlan,
+    PatrolRound,
+    PatrolTarget,
+    PeriodKind,
+    PlanKind,
+    PointState,
+    RoundStop,
+    VisitOutcome,
+    WorkerDay,
+)
 from finegrid.workforce.models.workers import (
     Origin,
     Worker,
@@ -17,6 +35,21 @@ from finegrid.workforce.models.workers import (
 )
 
 __all__ = [
+    "Cadence",
+    "CoverageRollup",
+    "CoverageTally",
+    "Finding",
+    "HouseholdState",
+    "HouseholdVisit",
+    "PatrolPlan",
+    "PatrolRound",
+    "PatrolTarget",
+    "PeriodKind",
+    "PlanKind",
+    "PointState",
+    "RoundStop",
+    "VisitOutcome",
+    "WorkerDay",
     "Checkin",
     "Code",
     "CodeKind",
