@@ -7,3 +7,7 @@ from ninja import Router
 from finegrid.accounts.api import API_AUTH
 
 router = Router(tags=["workforce"], auth=API_AUTH)
+
+from finegrid.workforce.api.patrols import router as patrols_router  # noqa: E402
+
+router.add_router("", patrols_router)
