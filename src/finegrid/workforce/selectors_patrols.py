@@ -38,9 +38,10 @@ LIST_LIMIT = 200
 
 
 def plans_under(*, user: Any, grid: Grid) -> list[PatrolPlan]:
+    """The plans of a grid the user sees (``visible_grid``), of the grids below it and of the
+    grids above it, whose plans cover it too."""
     qs = (
-        scope_for(user)
-        .filter(PatrolPlan.objects.filter(active=True), "grid_path")
+        PatrolPlan.objects.filter(active=True)
         .filter(Q(under("grid_path", grid.path)) | Q(grid_path__in=_ancestors(grid)))
         .select_related("grid")
         .annotate(n_targets=Count("targets"))

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.jurisdiction import scope_for
@@ -66,15 +66,18 @@ def patrol_plan_create(
     if kind not in PlanKind.values:
         raise InvalidInput([Problem(_("Choose a kind of patrol."), field="kind")])
     points = _points_under(grid, point_ids or [])
-    label = PlanKind(kind).label
+    with translation.override("zh-hans"):
+        default_name = f"{grid.name} · {PlanKind(kind).label}"
+    with translation.override("en"):
+        default_name_en = f"{grid.name} · {PlanKind(kind).label}"
     try:
         with transaction.atomic():
             plan = PatrolPlan.objects.create(
                 grid=grid,
                 kind=kind,
                 cadence=KIND_CADENCE[PlanKind(kind)],
-                name=name or f"{grid.name} · {label}",
-                name_en=name_en,
+                name=name or default_name,
+                name_en=name_en or (default_name_en if not name else ""),
             )
             PatrolTarget.objects.bulk_create(
                 [
@@ -111,17 +114,27 @@ def _plan_for(actor: Any, plan_id: int | None) -> PatrolPlan:
         if plan_id
         else None
     )
-    if plan is None or not scope_for(actor).covers(plan.grid_path):
+    if plan is None or not _sees_plan(actor, plan.grid_path):
         raise InvalidInput([Problem(_("No such patrol plan."), field="plan")])
     return plan
 
 
-def _walks(worker: Worker, path: str) -> bool:
-    """A round of a plan is walked by a worker serving its grid, above it or below it."""
+def _sees_plan(actor: Any, path: str) -> bool:
+    # a plan of the grid above one's own (the grid's fire-passage plan) is one's own to walk
+    scope = scope_for(actor)
+    return scope.covers(path) or any(p.startswith(path) for p in scope.prefixes)
+
+
+def _walked_at(worker: Worker, path: str) -> str | None:
+    """Where the worker walks a plan of the grid at ``path``: the grid they serve below it,
+    or the plan's grid if they serve it or a grid above; None if they serve neither."""
     served = WorkerGrid.objects.filter(worker=worker, ended_at__isnull=True).values_list(
         "grid_path", flat=True
     )
-    return any(path.startswith(p) or p.startswith(path) for p in served)
+    below = sorted((p for p in served if p.startswith(path)), key=len)
+    if below:
+        return below[0]
+    return path if any(path.startswith(p) for p in served) else None
 
 
 def patrol_round_start(
@@ -131,7 +144,8 @@ def patrol_round_start(
     second round). Answers (round, created)."""
     worker = acting_worker(actor)
     plan = _plan_for(actor, plan_id)
-    if not _walks(worker, plan.grid_path):
+    where = _walked_at(worker, plan.grid_path)
+    if where is None:
         raise InvalidInput([Problem(_("You do not serve the grid of this plan."), field="plan")])
     open_round = PatrolRound.objects.filter(
         worker=worker, plan=plan, finished_at__isnull=True
@@ -141,7 +155,7 @@ def patrol_round_start(
     try:
         with transaction.atomic():
             made = PatrolRound.objects.create(
-                plan=plan, worker=worker, grid_path=plan.grid_path, started_at=now or timezone.now()
+                plan=plan, worker=worker, grid_path=where, started_at=now or timezone.now()
             )
     except IntegrityError:  # a parallel tap made it first
         return PatrolRound.objects.get(worker=worker, plan=plan, finished_at__isnull=True), False
