@@ -363,7 +363,9 @@ def todays_round(*, user: Any, now: dt.datetime) -> dict[str, Any] | None:
     }
     rounds = {
         r.plan_id: r
-        for r in PatrolRound.objects.filter(worker=worker, finished_at__isnull=True, plan__in=plans)
+        for r in PatrolRound.objects.filter(
+            worker=worker, finished_at__isnull=True, plan__in=plans
+        ).select_related("plan")
     }
     school_day = clock.is_workday(today)
     out = []
