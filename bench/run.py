@@ -24,7 +24,7 @@ from typing import Any
 import _common
 
 # seed before map: map serves the street that seed leaves behind
-BENCHES = ["seed", "map", "locate", "search", "import_xlsx", "case_api", "sweep"]
+BENCHES = ["seed", "map", "locate", "search", "import_xlsx", "case_api", "sweep", "coverage"]
 DOC = _common.ROOT / "docs" / "benchmarks.md"
 
 
