@@ -40,16 +40,27 @@ def fill() -> str:
     if not Grid.objects.exists():
         seed(scale_name="street", seed_value=1, password="x")
     rng = random.Random(5)
-    micros = list(Grid.objects.filter(level=Level.MICRO).values_list("pk", "path", "center_lat", "center_lng"))
+    micros = list(
+        Grid.objects.filter(level=Level.MICRO).values_list("pk", "path", "center_lat", "center_lng")
+    )
     with transaction.atomic():
         if not Worker.objects.exists():
             users = User.objects.bulk_create(
-                [User(username=f"bench-w{i}", display_name=f"网格员{i}") for i in range(len(micros))],
+                [
+                    User(username=f"bench-w{i}", display_name=f"网格员{i}")
+                    for i in range(len(micros))
+                ],
                 batch_size=1000,
             )
             workers = Worker.objects.bulk_create(
                 [
-                    Worker(user=u, type="micro_worker", origin="volunteer", status="active", grid_path=m[1])
+                    Worker(
+                        user=u,
+                        type="micro_worker",
+                        origin="volunteer",
+                        status="active",
+                        grid_path=m[1],
+                    )
                     for u, m in zip(users, micros, strict=True)
                 ],
                 batch_size=1000,
@@ -64,7 +75,13 @@ def fill() -> str:
             # a micro-grid code beside each patrol point's: check-ins at both kinds
             Code.objects.bulk_create(
                 [
-                    Code(kind=CodeKind.MICRO_GRID, object_id=m[0], name=str(m[0]), grid_id=m[0], grid_path=m[1])
+                    Code(
+                        kind=CodeKind.MICRO_GRID,
+                        object_id=m[0],
+                        name=str(m[0]),
+                        grid_id=m[0],
+                        grid_path=m[1],
+                    )
                     for m in micros
                 ],
                 batch_size=1000,
@@ -102,8 +119,9 @@ def fill() -> str:
 
         with connection.cursor() as cur:
             cur.executemany(
-                "INSERT INTO workforce_checkin (worker_id, code_id, code_version, grid_id, grid_path,"
-                " at, lat, lng, distance_m, flagged, flag_reason, idempotency_key, created_by_id)"
+                "INSERT INTO workforce_checkin (worker_id, code_id, code_version, grid_id,"
+                " grid_path, at, lat, lng, distance_m, flagged, flag_reason, idempotency_key,"
+                " created_by_id)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 rows(),
             )
@@ -147,14 +165,14 @@ def main() -> None:
     n_micro = Grid.objects.filter(level=Level.MICRO).count()
 
     def from_rollups() -> int:
-        found = selectors_patrols.coverage_under(grid=street, period=period, today=dt.date(2026, 12, 2))
+        found = selectors_patrols.coverage_under(
+            grid=street, period=period, today=dt.date(2026, 12, 2)
+        )
         return len(found.rows)
 
     def from_raw() -> int:
         # the same denominators as the rollup side, then the figures from the raw rows
-        tallies = dict(
-            CoverageTally.objects.values_list("micro_grid", "households")
-        )
+        tallies = dict(CoverageTally.objects.values_list("micro_grid", "households"))
         raw = rollups.raw_coverage(period, prefix=street.path)
         return len(tallies) + len(raw)
 
@@ -165,7 +183,10 @@ def main() -> None:
         1
         for row in found.rows
         if (row.points_checked, row.households_visited, row.checkins)
-        != tuple(raw.get(row.grid_id, {}).get(k, 0) for k in ("points_checked", "households_visited", "checkins"))
+        != tuple(
+            raw.get(row.grid_id, {}).get(k, 0)
+            for k in ("points_checked", "households_visited", "checkins")
+        )
     )
     fast = _common.median_of(from_rollups, 7)
     slow = _common.median_of(from_raw, 3)

@@ -14,7 +14,9 @@ def test_the_grid_head_sees_coverage_per_micro_grid(net: Any, worker: Any, gridh
     make_worker(worker, net.m1)
     households = make_households(net.m1, 4)
     services_patrols.patrol_plan_create(actor=gridhead, grid=net.g1, kind="gas_safety")
-    services_patrols.household_visit_record(actor=worker, household_id=households[0].pk, outcome="met")
+    services_patrols.household_visit_record(
+        actor=worker, household_id=households[0].pk, outcome="met"
+    )
     page = client_for(gridhead).get("/workforce/coverage/?grid=G1")
     assert page.status_code == 200
     text = page.content.decode()
@@ -54,8 +56,12 @@ def test_the_pages_take_the_same_queries_for_more_micro_grids(
         client.get("/workforce/coverage/?grid=S")
     for i in range(6):
         Grid.objects.create(
-            code=f"MX{i}", name=f"新微网格{i}", level="micro", parent=net.g2,
-            path=f"{net.g2.path}MX{i}/", depth=net.g2.depth + 1,
+            code=f"MX{i}",
+            name=f"新微网格{i}",
+            level="micro",
+            parent=net.g2,
+            path=f"{net.g2.path}MX{i}/",
+            depth=net.g2.depth + 1,
         )
     with django_assert_max_num_queries(14):
         assert client.get("/workforce/coverage/?grid=S").status_code == 200

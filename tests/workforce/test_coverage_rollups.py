@@ -85,9 +85,7 @@ def test_the_rollups_agree_with_the_raw_rows(
             }
             for r in CoverageRollup.objects.filter(period=period.kind, starts_on=period.starts_on)
         }
-        normal = {
-            m: {k: c.get(k, 0) for k in next(iter(kept.values()), c)} for m, c in raw.items()
-        }
+        normal = {m: {k: c.get(k, 0) for k in next(iter(kept.values()), c)} for m, c in raw.items()}
         assert kept == normal, label
 
 
@@ -133,8 +131,12 @@ def test_coverage_takes_the_same_queries_for_more_micro_grids(
 
     for i in range(5):  # drawn without a boundary: only their number matters here
         Grid.objects.create(
-            code=f"MX{i}", name=f"新微网格{i}", level="micro", parent=net.g2,
-            path=f"{net.g2.path}MX{i}/", depth=net.g2.depth + 1,
+            code=f"MX{i}",
+            name=f"新微网格{i}",
+            level="micro",
+            parent=net.g2,
+            path=f"{net.g2.path}MX{i}/",
+            depth=net.g2.depth + 1,
         )
     rollups.tally_refresh()
     with django_assert_max_num_queries(9):

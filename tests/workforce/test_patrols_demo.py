@@ -19,7 +19,9 @@ from finegrid.workforce.rollups import raw_coverage
 from tests.workforce.helpers_patrols import make_households, make_worker
 
 
-def test_the_demo_plans_every_grid_and_fills_recent_weeks(net: Any, worker: Any, neighbour: Any) -> None:
+def test_the_demo_plans_every_grid_and_fills_recent_weeks(
+    net: Any, worker: Any, neighbour: Any
+) -> None:
     make_worker(worker, net.m1)
     make_worker(neighbour, net.m2)
     make_households(net.m1, 40)

@@ -75,7 +75,9 @@ def test_the_neighbour_is_refused_the_plans_and_rounds(
     assert not PatrolRound.objects.exists()
 
 
-def test_a_check_in_during_a_round_becomes_its_stop(net: Any, worker: Any, plan: PatrolPlan) -> None:
+def test_a_check_in_during_a_round_becomes_its_stop(
+    net: Any, worker: Any, plan: PatrolPlan
+) -> None:
     me = make_worker(worker, net.m1)
     client = client_for(worker)
     r = client.post("/api/v1/workforce/rounds", {"plan": plan.pk}, content_type=JSON)
@@ -107,7 +109,9 @@ def test_a_finding_becomes_a_case_in_one_tap(
 ) -> None:
     make_worker(worker, net.m1)
     client = client_for(worker)
-    round_id = client.post("/api/v1/workforce/rounds", {"plan": plan.pk}, content_type=JSON).json()["id"]
+    round_id = client.post("/api/v1/workforce/rounds", {"plan": plan.pk}, content_type=JSON).json()[
+        "id"
+    ]
     point = plan.targets.get().point
     photo = _photo(worker, settings, tmp_path)
     r = client.post(
@@ -131,7 +135,9 @@ def test_a_finding_kept_for_later_is_made_a_case_by_one_tap(
 ) -> None:
     make_worker(worker, net.m1)
     client = client_for(worker)
-    round_id = client.post("/api/v1/workforce/rounds", {"plan": plan.pk}, content_type=JSON).json()["id"]
+    round_id = client.post("/api/v1/workforce/rounds", {"plan": plan.pk}, content_type=JSON).json()[
+        "id"
+    ]
     point = plan.targets.get().point
     made = client.post(
         f"/api/v1/workforce/rounds/{round_id}/findings",
@@ -152,9 +158,12 @@ def test_a_finding_without_a_description_writes_nothing(
 ) -> None:
     make_worker(worker, net.m1)
     client = client_for(worker)
-    round_id = client.post("/api/v1/workforce/rounds", {"plan": plan.pk}, content_type=JSON).json()["id"]
+    round_id = client.post("/api/v1/workforce/rounds", {"plan": plan.pk}, content_type=JSON).json()[
+        "id"
+    ]
     r = client.post(
-        f"/api/v1/workforce/rounds/{round_id}/findings", {"description": " ", "case": True},
+        f"/api/v1/workforce/rounds/{round_id}/findings",
+        {"description": " ", "case": True},
         content_type=JSON,
     )
     assert r.status_code == 422

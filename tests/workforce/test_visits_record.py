@@ -22,7 +22,9 @@ def setting(net: Any, worker: Any) -> Any:
 
 def test_a_visit_is_recorded_and_counted(net: Any, worker: Any, setting: Any) -> None:
     client = client_for(worker)
-    r = client.post(URL, {"household": setting[0].pk, "outcome": "met"}, content_type="application/json")
+    r = client.post(
+        URL, {"household": setting[0].pk, "outcome": "met"}, content_type="application/json"
+    )
     assert r.status_code == 201, r.content
     assert r.json()["outcome"] == "met"
     visit = HouseholdVisit.objects.get()
@@ -69,9 +71,7 @@ def test_needs_found_without_the_needs_is_refused(worker: Any, setting: Any) -> 
 
 
 def test_a_missing_outcome_is_named_in_both_languages(worker: Any, setting: Any) -> None:
-    r = client_for(worker).post(
-        URL, {"household": setting[0].pk}, content_type="application/json"
-    )
+    r = client_for(worker).post(URL, {"household": setting[0].pk}, content_type="application/json")
     assert r.status_code == 422
     problem = r.json()["errors"][0]
     assert problem["field"] == "outcome"

@@ -54,7 +54,9 @@ def team(time_machine: Any, net: Any, worker: Any, gridhead: Any) -> dict[str, A
     return {"busy": busy, "quiet": quiet, "quiet_user": quiet_user}
 
 
-def test_the_grid_head_sees_who_is_busy_and_who_is_idle(gridhead: Any, team: dict[str, Any]) -> None:
+def test_the_grid_head_sees_who_is_busy_and_who_is_idle(
+    gridhead: Any, team: dict[str, Any]
+) -> None:
     r = client_for(gridhead).get("/api/v1/workforce/workload?grid=G1&from=2026-11-01&to=2026-11-30")
     assert r.status_code == 200, r.content
     rows = {row["name"]: row for row in r.json()["workers"]}

@@ -83,9 +83,7 @@ def parse_period(raw: str | None, *, field: str = "period") -> Period:
         return period_of(PeriodKind.QUARTER, timezone.localdate())
     try:
         if m := _WEEK.match(text):
-            return period_of(
-                PeriodKind.WEEK, dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            )
+            return period_of(PeriodKind.WEEK, dt.date.fromisocalendar(int(m[1]), int(m[2]), 1))
         if m := _MONTH.match(text):
             return period_of(PeriodKind.MONTH, dt.date(int(m[1]), int(m[2]), 1))
         if m := _QUARTER.match(text):
@@ -95,7 +93,10 @@ def parse_period(raw: str | None, *, field: str = "period") -> Period:
     raise InvalidInput(
         [
             Problem(
-                _("%(field)s must be a week, month or quarter such as 2026-W49, 2026-12 or 2026-Q4."),
+                _(
+                    "%(field)s must be a week, month or quarter such as 2026-W49, 2026-12 "
+                    "or 2026-Q4."
+                ),
                 field=field,
                 params={"field": field},
             )

@@ -42,7 +42,8 @@ def access_plan_edit(user: Any, grid: Grid) -> None:
 
 def acting_worker(user: Any) -> Worker:
     """The caller's worker profile, if it may work now (active)."""
-    worker = Worker.objects.filter(user_id=getattr(user, "pk", None)).first()
+    pk = getattr(user, "pk", None)
+    worker = Worker.objects.filter(user_id=pk).first() if pk is not None else None
     if worker is None:
         raise Forbidden(_("Only workers of the net patrol and visit households."))
     if not worker.serving:

@@ -75,7 +75,11 @@ def on_checkin(checkin: Checkin) -> None:
     for period in periods_at(checkin.at):
         _bump(
             CoverageRollup,
-            {"micro_grid_id": checkin.grid_id, "period": period.kind, "starts_on": period.starts_on},
+            {
+                "micro_grid_id": checkin.grid_id,
+                "period": period.kind,
+                "starts_on": period.starts_on,
+            },
             {"grid_path": checkin.grid_path},
             checkins=1,
             points_checked=int(point_id is not None and _first_in(prior, period)),
@@ -131,7 +135,11 @@ def on_visit(visit: HouseholdVisit) -> None:
     for period in periods_at(visit.at):
         _bump(
             CoverageRollup,
-            {"micro_grid_id": visit.micro_grid_id, "period": period.kind, "starts_on": period.starts_on},
+            {
+                "micro_grid_id": visit.micro_grid_id,
+                "period": period.kind,
+                "starts_on": period.starts_on,
+            },
             {"grid_path": visit.grid_path},
             visits=1,
             households_visited=int(_first_in(prior_visit, period)),

@@ -63,7 +63,9 @@ def rounds_under(
         .filter(PatrolRound.objects.all(), "grid_path")
         .filter(under("grid_path", grid.path), started_at__gte=since, started_at__lt=until)
         .select_related("plan", "worker__user")
-        .annotate(n_stops=Count("stops", distinct=True), n_findings=Count("findings", distinct=True))
+        .annotate(
+            n_stops=Count("stops", distinct=True), n_findings=Count("findings", distinct=True)
+        )
     )
     return list(qs[:LIST_LIMIT])
 
@@ -251,7 +253,10 @@ def workload_under(*, grid: Grid, since: dt.date, until: dt.date) -> list[Worklo
         .annotate(n=Count("id"), on_time=Count("id", filter=Q(resolved_at__lte=F("resolve_due"))))
     )
     for r in handled:
-        users[r["assignee"]].cases_handled, users[r["assignee"]].cases_on_time = r["n"], r["on_time"]
+        users[r["assignee"]].cases_handled, users[r["assignee"]].cases_on_time = (
+            r["n"],
+            r["on_time"],
+        )
     quarter = period_of(PeriodKind.QUARTER, until)
     households = dict(
         CoverageTally.objects.filter(under("grid_path", grid.path)).values_list(
@@ -288,7 +293,8 @@ def _judge(rows: list[WorkloadRow]) -> None:
 
 
 def _served_paths(user: Any) -> tuple[Worker | None, list[str]]:
-    worker = Worker.objects.filter(user_id=getattr(user, "pk", None)).first()
+    pk = getattr(user, "pk", None)
+    worker = Worker.objects.filter(user_id=pk).first() if pk is not None else None
     if worker is None:
         return None, []
     paths = list(
@@ -328,6 +334,10 @@ class RoundPlan:
     targets: int = 0
     done: int = 0
     open_round: PatrolRound | None = None
+
+
+# which count of checked points answers "done" for a plan of each cadence
+CADENCE_COUNT: dict[str, str] = {Cadence.SCHOOL_DAY.value: "day", Cadence.WEEK.value: "week"}
 
 
 def todays_round(*, user: Any, now: dt.datetime) -> dict[str, Any] | None:
@@ -371,7 +381,7 @@ def todays_round(*, user: Any, now: dt.datetime) -> dict[str, Any] | None:
     out = []
     for plan in plans:
         c = counts.get(plan.pk, {})
-        key = {Cadence.SCHOOL_DAY: "day", Cadence.WEEK: "week"}.get(plan.cadence, "quarter")
+        key = CADENCE_COUNT.get(plan.cadence, "quarter")
         out.append(
             RoundPlan(
                 plan=plan,

@@ -81,7 +81,9 @@ def patrol_plan_create(
             )
             PatrolTarget.objects.bulk_create(
                 [
-                    PatrolTarget(plan=plan, point=p, micro_grid_id=p.micro_grid_id, grid_path=p.grid_path)
+                    PatrolTarget(
+                        plan=plan, point=p, micro_grid_id=p.micro_grid_id, grid_path=p.grid_path
+                    )
                     for p in points
                 ]
             )
@@ -99,7 +101,9 @@ def patrol_targets_add(*, actor: Any, plan: PatrolPlan, point_ids: list[int]) ->
     with transaction.atomic():
         made = PatrolTarget.objects.bulk_create(
             [
-                PatrolTarget(plan=plan, point=p, micro_grid_id=p.micro_grid_id, grid_path=p.grid_path)
+                PatrolTarget(
+                    plan=plan, point=p, micro_grid_id=p.micro_grid_id, grid_path=p.grid_path
+                )
                 for p in points
             ],
             ignore_conflicts=True,

@@ -46,10 +46,15 @@ def seed(scale_name: str, seed_value: int) -> dict[str, int]:
     now = timezone.now()
     with transaction.atomic():
         grids = list(Grid.objects.filter(level=Level.GRID).only("pk", "path", "name"))
-        micros = list(Grid.objects.filter(level=Level.MICRO).only("pk", "path", "parent_id", "center_lat", "center_lng", "name"))
+        micros = list(
+            Grid.objects.filter(level=Level.MICRO).only(
+                "pk", "path", "parent_id", "center_lat", "center_lng", "name"
+            )
+        )
         schools = list(
-            Grid.objects.filter(dedicated_type__in=[DedicatedType.SCHOOL, DedicatedType.KINDERGARTEN])
-            .only("pk", "path", "parent_id", "center_lat", "center_lng", "name")
+            Grid.objects.filter(
+                dedicated_type__in=[DedicatedType.SCHOOL, DedicatedType.KINDERGARTEN]
+            ).only("pk", "path", "parent_id", "center_lat", "center_lng", "name")
         )
         points = _points(micros, schools)
         plans = _plans(grids, schools, points)
@@ -101,14 +106,17 @@ def _plans(grids: list[Grid], schools: list[Grid], points: list[PatrolPoint]) ->
     by_path = sorted(((p.grid_path, p) for p in plans), key=lambda x: -len(x[0]))
     targets = []
     for point in points:
-        kind = point.kind
         plan = next(
-            (p for path, p in by_path if p.kind == kind and point.grid_path.startswith(path)), None
+            (p for path, p in by_path if p.kind == point.kind and point.grid_path.startswith(path)),
+            None,
         )
         if plan is not None:
             targets.append(
                 PatrolTarget(
-                    plan=plan, point=point, micro_grid_id=point.micro_grid_id, grid_path=point.grid_path
+                    plan=plan,
+                    point=point,
+                    micro_grid_id=point.micro_grid_id,
+                    grid_path=point.grid_path,
                 )
             )
     PatrolTarget.objects.bulk_create(targets, batch_size=500)
@@ -137,15 +145,15 @@ def _activity(
     """Visits and rounds by the workers serving each micro-grid; none if the street has no
     workers yet."""
     serving: dict[int, list[Worker]] = {}
-    for wg in WorkerGrid.objects.filter(ended_at__isnull=True, worker__status="active").select_related(
-        "worker"
-    ):
+    for wg in WorkerGrid.objects.filter(
+        ended_at__isnull=True, worker__status="active"
+    ).select_related("worker"):
         serving.setdefault(wg.grid_id, []).append(wg.worker)
     if not serving:
         return {"household_visits": 0, "patrol_rounds": 0, "checkins_patrol": 0}
     households: dict[int, list[Any]] = {}
-    for pk, micro, path in Household.objects.values_list("pk", "micro_grid", "grid_path"):
-        households.setdefault(micro, []).append((pk, path))
+    for pk, micro_id, path in Household.objects.values_list("pk", "micro_grid", "grid_path"):
+        households.setdefault(micro_id, []).append((pk, path))
     point_of = {p.micro_grid_id: p for p in points if p.kind == PlanKind.FIRE_PASSAGE}
     plan_of = dict(PatrolTarget.objects.values_list("point", "plan"))
     codes = _codes(list(point_of.values()))
@@ -239,7 +247,9 @@ def _codes(points: list[PatrolPoint]) -> dict[int, Code]:
     )
     return {
         c.object_id: c
-        for c in Code.objects.filter(kind=CodeKind.PATROL_POINT, object_id__in=[p.pk for p in points])
+        for c in Code.objects.filter(
+            kind=CodeKind.PATROL_POINT, object_id__in=[p.pk for p in points]
+        )
     }
 
 

@@ -116,7 +116,10 @@ class PatrolRound(BaseModel):
         PatrolPlan, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("plan")
     )
     worker = models.ForeignKey(
-        "workforce.Worker", on_delete=models.PROTECT, related_name="rounds", verbose_name=_("worker")
+        "workforce.Worker",
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("worker"),
     )
     grid_path = models.CharField(max_length=255, db_index=True, editable=False)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
@@ -158,6 +161,9 @@ class RoundStop(models.Model):
         verbose_name = _("round stop")
         verbose_name_plural = _("round stops")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.point_id}"
 
 
 class Finding(BaseModel):
@@ -224,7 +230,10 @@ class HouseholdVisit(BaseModel):
         "grids.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
     )
     worker = models.ForeignKey(
-        "workforce.Worker", on_delete=models.PROTECT, related_name="visits", verbose_name=_("worker")
+        "workforce.Worker",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("worker"),
     )
     micro_grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="+")
     grid_path = models.CharField(max_length=255, editable=False)
@@ -285,6 +294,9 @@ class CoverageRollup(models.Model):
             models.Index(fields=["period", "starts_on", "grid_path"], name="coverage_period_path")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.micro_grid_id} · {self.period} {self.starts_on}"
+
 
 class CoverageTally(models.Model):
     """The denominators of one micro-grid: its households and its patrol targets. Refreshed
@@ -296,6 +308,9 @@ class CoverageTally(models.Model):
     points = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"{self.micro_grid_id}: {self.households} / {self.points}"
+
 
 class PointState(models.Model):
     """When a patrol point was last checked: whether a check-in is the first of its period."""
@@ -304,6 +319,9 @@ class PointState(models.Model):
         "workforce.PatrolPoint", on_delete=models.CASCADE, related_name="state"
     )
     last_checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.point_id} @ {self.last_checked_at:%Y-%m-%d}"
 
 
 class HouseholdState(models.Model):
@@ -316,6 +334,9 @@ class HouseholdState(models.Model):
     last_visited_at = models.DateTimeField()
     last_reached_at = models.DateTimeField(null=True, blank=True)
     last_outcome = models.CharField(max_length=16, choices=VisitOutcome.choices)
+
+    def __str__(self) -> str:
+        return f"{self.household_id} @ {self.last_visited_at:%Y-%m-%d}"
 
 
 class WorkerDay(models.Model):
@@ -340,3 +361,6 @@ class WorkerDay(models.Model):
             # workload under a grid over a period
             models.Index(fields=["day", "grid_path"], name="worker_day_day_path")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} · {self.day}"

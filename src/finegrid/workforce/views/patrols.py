@@ -50,7 +50,9 @@ def _home_grid(request: HttpRequest) -> Grid:
 
 class CoverageForm(Form):
     grid = forms.CharField(label=_("Grid"), required=False)
-    period = forms.CharField(label=_("Period"), required=False, help_text=_("2026-W49, 2026-12 or 2026-Q4"))
+    period = forms.CharField(
+        label=_("Period"), required=False, help_text=_("2026-W49, 2026-12 or 2026-Q4")
+    )
 
 
 @service_page
@@ -80,7 +82,11 @@ class WorkloadForm(Form):
 @service_page
 def workload_page(request: HttpRequest) -> HttpResponse:
     grid = _home_grid(request)
-    data = {"grid": grid.code, "from_": request.GET.get("from", ""), "to": request.GET.get("to", "")}
+    data = {
+        "grid": grid.code,
+        "from_": request.GET.get("from", ""),
+        "to": request.GET.get("to", ""),
+    }
     form = WorkloadForm(data)
     today = timezone.localdate()
     since, until = today - dt.timedelta(days=29), today
@@ -118,7 +124,9 @@ def visit_page(request: HttpRequest) -> HttpResponse:
         household = Household.objects.filter(pk=int(raw)).first()
         if household is not None and not scope_for(request.user).covers(household.grid_path):
             household = None
-    form = VisitForm(request.POST or None, initial={"household": household.pk if household else None})
+    form = VisitForm(
+        request.POST or None, initial={"household": household.pk if household else None}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.household_visit_record(
@@ -147,7 +155,9 @@ class StartForm(Form):
 
 
 class FindingForm(Form):
-    description = forms.CharField(label=_("What did you find?"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=_("What did you find?"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     point = forms.IntegerField(label=_("Patrol point"), required=False)
     category = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -219,10 +229,14 @@ def _round_details(rounds: list[PatrolRound]) -> list[dict[str, Any]]:
     from finegrid.workforce.models.patrols import PatrolTarget, RoundStop
 
     targets: dict[int, list[Any]] = {}
-    for t in PatrolTarget.objects.filter(plan__in=[r.plan_id for r in rounds]).select_related("point"):
+    for t in PatrolTarget.objects.filter(plan__in=[r.plan_id for r in rounds]).select_related(
+        "point"
+    ):
         targets.setdefault(t.plan_id, []).append(t.point)
     checked: dict[int, set[int]] = {}
-    for round_id, point_id in RoundStop.objects.filter(round__in=rounds).values_list("round", "point"):
+    for round_id, point_id in RoundStop.objects.filter(round__in=rounds).values_list(
+        "round", "point"
+    ):
         checked.setdefault(round_id, set()).add(point_id)
     findings: dict[int, list[Finding]] = {}
     for f in Finding.objects.filter(round__in=rounds).select_related("case"):
