@@ -4,6 +4,8 @@ then records a household visit."""
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,11 +14,12 @@ from finegrid.cases.models import Case
 from finegrid.workforce import services_patrols
 from finegrid.workforce.models import HouseholdVisit
 from tests.conftest import PASSWORD
-from tests.test_browser import browser as browser  # noqa: F401 - the shared fixture
 from tests.test_browser import _page
+from tests.test_browser import browser as browser  # noqa: F401 - the shared fixture
 from tests.workforce.helpers_patrols import make_households, make_point, make_worker
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+SHOTS = Path(tempfile.gettempdir())
 
 
 @pytest.fixture
@@ -45,7 +48,7 @@ def test_a_worker_walks_a_round_and_visits_on_a_phone(
     page.wait_for_selector("text=已上报为事件")
     case = Case.objects.get()
     assert case.source == "patrol" and page.locator(f"text={case.number}").count() == 1
-    page.screenshot(path="/tmp/patrols-round.png", full_page=True)
+    page.screenshot(path=SHOTS / "patrols-round.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     page.goto(f"{live_server.url}/workforce/visit/?household={setting[0].pk}")
@@ -53,6 +56,6 @@ def test_a_worker_walks_a_round_and_visits_on_a_phone(
     page.fill("input[name=needs]", "独居老人需要助餐")
     page.click("text=记录走访")
     page.wait_for_selector("text=走访已记录")
-    page.screenshot(path="/tmp/patrols-visit.png", full_page=True)
+    page.screenshot(path=SHOTS / "patrols-visit.png", full_page=True)
     assert HouseholdVisit.objects.get().needs == "独居老人需要助餐"
     assert not errors
