@@ -67,3 +67,8 @@ def test_the_pages_take_the_same_queries_for_more_micro_grids(
         assert client.get("/workforce/coverage/?grid=S").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get("/workforce/workload/?grid=S").status_code == 200
+
+
+def test_a_user_without_jurisdiction_gets_404_not_an_error(resident: Any) -> None:
+    assert client_for(resident).get("/workforce/coverage/").status_code in (302, 404)
+    assert client_for(resident).get("/workforce/workload/").status_code in (302, 404)

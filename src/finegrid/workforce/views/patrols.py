@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from finegrid.accounts.jurisdiction import scope_for
 from finegrid.cases import photos as case_photos
-from finegrid.core.errors import InvalidInput
+from finegrid.core.errors import InvalidInput, NotFound
 from finegrid.core.forms import Form
 from finegrid.core.pages import service_page
 from finegrid.grids.models import Grid, Household
@@ -44,7 +44,9 @@ def _home_grid(request: HttpRequest) -> Grid:
         top = Grid.objects.filter(path__in=scope.prefixes).order_by("depth").first()
         if top is None and scope.everything:
             top = Grid.objects.filter(parent__isnull=True).order_by("pk").first()
-        code = top.code if top is not None else ""
+        if top is None:  # no jurisdiction (a resident): nothing to show, as for a hidden grid
+            raise NotFound(_("No such grid."))
+        code = top.code
     return visible_grid(request.user, code)
 
 
