@@ -34,6 +34,7 @@ BENCHES = [
     "sweep",
     "on_duty",
     "checkin_api",
+    "coverage",
 ]
 DOC = _common.ROOT / "docs" / "benchmarks.md"
 

@@ -121,6 +121,7 @@ SAMPLES: dict[str, Callable[[World], dict[str, Any]]] = {
     "workforce:roster_reassign": lambda w: {"code": "C1", "shift_id": 1},
     "workforce:leave_cancel": lambda w: {"leave_id": 1},
     "workforce:worker_ics": lambda w: {"secret": "no-such-secret"},
+    "workforce:checkin_page": lambda w: {"payload": "FG1.m.1.1.forged"},
 }
 # a parameter of this name means the same thing on every page that takes it
 BY_PARAM: dict[str, Callable[[World], Any]] = {

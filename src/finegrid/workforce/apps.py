@@ -24,4 +24,12 @@ class WorkforceConfig(AppConfig):
             [pii.Sealed("phone_enc", "phone_index", lambda v: pii.blind_index("phone", v))],
         )
         # a station's opening hours join the shared shift rules (SHIFT_RULES)
-        from finegrid.workforce import services_stations  # noqa: F401
+        from finegrid.workforce import (
+            cards_patrols,
+            hooks,
+            rollups,
+            services_stations,  # noqa: F401
+        )
+
+        hooks.ON_CHECKIN.append(rollups.on_checkin)
+        cards_patrols.register()

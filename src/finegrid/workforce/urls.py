@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from finegrid.workforce.views import dutylists, home, onduty, stations
+from finegrid.workforce.views import dutylists, home, onduty, patrols, stations
 from finegrid.workforce.views import party as party_views
 from finegrid.workforce.views import workers as workers_views
 
@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *party_views.urlpatterns,
     path("", include("finegrid.workforce.views.codes")),
     *stations.urlpatterns,
+    *patrols.urlpatterns,
 ]

@@ -29,3 +29,6 @@ router.add_router("", codes_router)
 from finegrid.workforce.api.stations import router as stations_router  # noqa: E402
 
 router.add_router("", stations_router)
+from finegrid.workforce.api.patrols import router as patrols_router  # noqa: E402
+
+router.add_router("", patrols_router)

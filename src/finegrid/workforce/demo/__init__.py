@@ -5,6 +5,7 @@ from __future__ import annotations
 
 
 def seed(scale_name: str, seed_value: int) -> dict[str, int]:
+    from finegrid.workforce.demo import patrols
     from finegrid.workforce.demo.dutylists import seed_duty_lists
     from finegrid.workforce.demo.stations import seed_stations
     from finegrid.workforce.demo.workers import seed_workers
@@ -14,6 +15,8 @@ def seed(scale_name: str, seed_value: int) -> dict[str, int]:
     counts.update(seed_workers(scale_name, seed_value))
     # stations and this month's roster among the grid heads
     counts.update(seed_stations(scale_name, seed_value))
+    # patrols build on the workers and the grids they serve
+    counts.update(patrols.seed(scale_name, seed_value))
     # the duty lists (一清单) need only the net and the case taxonomy
     counts.update(seed_duty_lists())
     return counts

@@ -6,6 +6,7 @@
 - ``duty``: stations (微网之家), shifts and leave — what "on duty now" reads.
 - ``dutylists``: the duty lists (一清单) — which tasks each grid level or department owns.
 - ``stations``: a station's services, visiting services, rooms and bookings.
+- ``patrols``: patrol plans, rounds, findings, household visits and the coverage rollups.
 """
 
 from finegrid.workforce.models.codes import Checkin, Code, CodeKind, PatrolPoint
@@ -17,6 +18,23 @@ from finegrid.workforce.models.party import (
     PartyLinkHousehold,
     PartyMember,
     PartyOrganisation,
+)
+from finegrid.workforce.models.patrols import (
+    Cadence,
+    CoverageRollup,
+    CoverageTally,
+    Finding,
+    HouseholdState,
+    HouseholdVisit,
+    PatrolPlan,
+    PatrolRound,
+    PatrolTarget,
+    PeriodKind,
+    PlanKind,
+    PointState,
+    RoundStop,
+    VisitOutcome,
+    WorkerDay,
 )
 from finegrid.workforce.models.stations import Booking, Room, StationService, VisitingService
 from finegrid.workforce.models.workers import (
@@ -33,6 +51,21 @@ __all__ = [
     "Room",
     "StationService",
     "VisitingService",
+    "Cadence",
+    "CoverageRollup",
+    "CoverageTally",
+    "Finding",
+    "HouseholdState",
+    "HouseholdVisit",
+    "PatrolPlan",
+    "PatrolRound",
+    "PatrolTarget",
+    "PeriodKind",
+    "PlanKind",
+    "PointState",
+    "RoundStop",
+    "VisitOutcome",
+    "WorkerDay",
     "Checkin",
     "Code",
     "CodeKind",
