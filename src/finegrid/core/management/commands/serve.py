@@ -58,6 +58,13 @@ def run_server(addr: str, *, worker: bool = True) -> None:
     from finegrid.grids.selectors import point_index_cache
 
     host, port = parse_addr(addr)
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        from finegrid.core.sqlite import checkpoint
+
+        # before any connection of the server is opened: requests then never checkpoint
+        checkpoint.enable(str(connection.settings_dict["NAME"]))
     # Build the point index before taking requests, so no caller waits for it (seconds at city
     # scale; milliseconds for a street).
     point_index_cache.get()
