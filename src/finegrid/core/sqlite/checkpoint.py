@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-import time
 
 logger = logging.getLogger(__name__)
 
