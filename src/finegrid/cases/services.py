@@ -13,7 +13,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -157,7 +158,6 @@ def case_report(
     responsible = _responsible(micro, handling)
     people = [r["person"] for r in responsible]
     case = Case(
-        number="pending-" + secrets.token_hex(6),
         category=category,
         description=report.description.strip(),
         source=report.source,
@@ -186,10 +186,7 @@ def case_report(
     _refresh_clock(case, now)
     try:
         with transaction.atomic():
-            case.save()
-            # Numbers read by people: day and sequence. The id is known only after the insert.
-            case.number = f"{now.astimezone(clock.LOCAL):%Y%m%d}{case.pk:06d}"
-            Case.objects.filter(pk=case.pk).update(number=case.number)
+            _insert_numbered(case, f"{now.astimezone(clock.LOCAL):%Y%m%d}")
             _event(
                 case,
                 actor,
@@ -219,6 +216,42 @@ def case_report(
             raise
         return earlier, False
     return case, True
+
+
+def _insert_numbered(case: Case, day: str) -> None:
+    """Insert a new case with its number, read by people: the day and the case's id
+    (``20261201000042``), in the one INSERT rather than an UPDATE after it.
+
+    On PostgreSQL the id is drawn from the table's sequence first. On SQLite the INSERT computes
+    the number from the id it is about to take, the largest ever given (``sqlite_sequence``:
+    the key is AUTOINCREMENT) plus one; exact, since the caller's transaction holds SQLite's
+    write lock. Other databases insert, then write the number."""
+    table = connection.ops.quote_name(Case._meta.db_table)
+    pk = connection.ops.quote_name(Case._meta.pk.column)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s))",
+                [Case._meta.db_table, Case._meta.pk.column],
+            )
+            case.pk = cursor.fetchone()[0]
+        case.number = f"{day}{case.pk:06d}"
+        case.save(force_insert=True)
+    elif connection.vendor == "sqlite":
+        # an expression for the INSERT; the only names in it are the model's own table and key
+        sql = (
+            "%s || printf('%%06d', 1 + MAX("  # noqa: S608
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            "COALESCE((SELECT MAX(" + pk + ") FROM " + table + "), 0)))"
+        )
+        case.number = RawSQL(sql, (day, Case._meta.db_table))  # type: ignore[assignment]  # noqa: S611
+        case.save(force_insert=True)
+        case.number = f"{day}{case.pk:06d}"
+    else:
+        case.number = "pending-" + secrets.token_hex(6)
+        case.save(force_insert=True)
+        case.number = f"{day}{case.pk:06d}"
+        Case.objects.filter(pk=case.pk).update(number=case.number)
 
 
 def _replayed(scoped_key: str, digest: str) -> Case | None:

@@ -17,7 +17,11 @@ def in_language(zh: str, en: str) -> str:
     return en if en and english() else zh
 
 
+# made once: lazy() builds a proxy class, which costs milliseconds (every report's notices)
+_in_language_lazy = lazy(in_language, str)
+
+
 def bilingual_label(zh: str, en: str) -> Any:
     """A label that reads in whichever language is active when it is turned into text: for a
     data-driven name (a category, a department) inside a message rendered once per language."""
-    return lazy(in_language, str)(zh, en)
+    return _in_language_lazy(zh, en)

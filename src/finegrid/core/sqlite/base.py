@@ -17,6 +17,8 @@ from typing import Any
 from django.db.backends.sqlite3 import base
 from django.db.utils import OperationalError
 
+from finegrid.core.sqlite import checkpoint
+
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -32,6 +34,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._held: threading.Lock | None = None  # this connection's writer turn, while held
         # as long as SQLite itself would wait (PRAGMA busy_timeout / the "timeout" option)
         self._writer_wait = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+
+    def get_new_connection(self, conn_params: Any) -> Any:
+        conn = super().get_new_connection(conn_params)
+        if checkpoint.enabled():
+            conn.execute("PRAGMA wal_autocheckpoint=0")  # the server's thread does it instead
+        return conn
 
     def _start_transaction_under_autocommit(self) -> None:
         lock = _writer_lock(str(self.settings_dict["NAME"]))

@@ -58,6 +58,13 @@ def run_server(addr: str, *, worker: bool = True) -> None:
     from finegrid.core import startup
 
     host, port = parse_addr(addr)
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        from finegrid.core.sqlite import checkpoint
+
+        # before any connection of the server is opened: requests then never checkpoint
+        checkpoint.enable(str(connection.settings_dict["NAME"]))
     # Build the caches (the point index: seconds at city scale) before taking requests, so no
     # caller waits for them.
     startup.warm_all()
