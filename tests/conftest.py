@@ -119,6 +119,20 @@ def _static_files_listed_once() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _taxonomy_after_flush(request: Any) -> None:
+    """A transactional test's database is flushed after every test, the rows that data
+    migrations wrote (categories, departments) included: put them back for the next one."""
+    if "transactional_db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from finegrid.cases import taxonomy
+
+    taxonomy.load(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2's deliberate slowness protects real accounts; tests only need a working login.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

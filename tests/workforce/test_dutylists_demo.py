@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.apps import apps
+
+from finegrid.cases import taxonomy
 from finegrid.grids.models import Level
 from finegrid.workforce.demo.dutylists import seed_duty_lists
 from finegrid.workforce.models import DutyList, DutyTask
@@ -12,6 +15,7 @@ from tests.conftest import Net
 
 
 def test_the_demo_street_has_the_lists_of_the_seeds(net: Net) -> None:
+    taxonomy.load(apps, None)  # as a fresh database has it, whatever ran before in this process
     counts = seed_duty_lists()
     assert counts["duty_lists"] == 8
     per_list = Counter(DutyTask.objects.values_list("duty_list__kind", flat=True))
