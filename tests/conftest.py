@@ -16,6 +16,7 @@ dept: department staff over S · resident: resident in M1 (no jurisdiction)
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -119,17 +120,29 @@ def _static_files_listed_once() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _taxonomy_after_flush(request: Any) -> None:
-    """A transactional test's database is flushed after every test, the rows that data
-    migrations wrote (categories, departments) included: put them back for the next one."""
-    if "transactional_db" not in request.fixturenames:
+def _rows_of_data_migrations(request: Any) -> None:
+    """A transactional test's database is flushed after it, with the rows that data migrations
+    wrote (categories, departments, the official holidays): any database test that follows one
+    in the same process (xdist mixes them) gets them back, as a fresh database has them."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
         return
-    request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    from finegrid.cases import taxonomy
+    from finegrid.cases import clock, taxonomy
+    from finegrid.cases.models import Category, Holiday
 
-    taxonomy.load(apps, None)
+    if "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
+    if not Category.objects.exists():
+        taxonomy.load(apps, None)
+    if not Holiday.objects.exists():
+        holidays = importlib.import_module("finegrid.cases.migrations.0005_load_official_holidays")
+        holidays.load(apps, None)
+        english = importlib.import_module("finegrid.cases.migrations.0011_fill_english_labels")
+        english.forwards(apps, None)
+        clock.forget_holidays()
 
 
 @pytest.fixture(autouse=True)

@@ -32,6 +32,7 @@ def _models(annotation: Any, seen: dict[str, set[str]], visited: set[type]) -> N
 
 
 def _operations() -> list[Any]:
+    api.get_openapi_schema()  # builds the routers, nested ones included, as serving does
     return [
         op
         for _prefix, router in api._routers

@@ -27,7 +27,7 @@ class CodeQuery(Input):
     offset: int = 0
 
 
-class PlaceOut(Schema):
+class CodePlaceOut(Schema):
     kind: str
     kind_label: str
     id: int
@@ -39,7 +39,7 @@ class PlaceOut(Schema):
 
 class CodeOut(Schema):
     id: int
-    place: PlaceOut
+    place: CodePlaceOut
     version: int
     revoked: bool
     payload: str
@@ -62,7 +62,7 @@ class CheckinIn(Input):
 
 class CheckinOut(Schema):
     id: int
-    place: PlaceOut
+    place: CodePlaceOut
     at: str
     lat: float
     lng: float

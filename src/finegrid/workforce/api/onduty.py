@@ -22,7 +22,7 @@ class OnDutyQuery(Input):
     )
 
 
-class PersonOut(Schema):
+class DutyPersonOut(Schema):
     id: int
     name: str
     worker_id: int | None
@@ -34,7 +34,7 @@ class EntryOut(Schema):
     reason: str = Field(description="why: the slot's code, substitute, duty_phone, on_leave, …")
     message: str = Field(description="in zh-hans")
     message_en: str
-    person: PersonOut | None
+    person: DutyPersonOut | None
     phone_masked: str
     phone: str = Field(description="only for a duty phone (an office line); empty for a person")
     grid: str

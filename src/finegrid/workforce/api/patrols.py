@@ -85,7 +85,7 @@ class FindingIn(Input):
     category: str = Field("", description="case category; the plan's own by default")
 
 
-class CaseIn(Input):
+class FindingCaseIn(Input):
     category: str = ""
 
 
@@ -304,7 +304,7 @@ def finding_create(
 
 
 @router.post("/findings/{finding_id}/case", response=FindingOut, summary="Make a finding a case")
-def finding_case(request: HttpRequest, finding_id: int, payload: CaseIn) -> dict[str, Any]:
+def finding_case(request: HttpRequest, finding_id: int, payload: FindingCaseIn) -> dict[str, Any]:
     finding = services.finding_make_case(
         actor=request.user, finding_id=finding_id, category=payload.category
     )

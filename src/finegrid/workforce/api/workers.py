@@ -32,7 +32,7 @@ class GridServed(Schema):
     since: dt.datetime
 
 
-class WorkerOut(Schema):
+class WorkerProfileOut(Schema):
     id: int
     username: str
     name: str
@@ -48,7 +48,7 @@ class WorkerOut(Schema):
     grids: list[GridServed]
 
 
-class EventOut(Schema):
+class WorkerEventOut(Schema):
     at: dt.datetime
     from_status: str
     to_status: str
@@ -56,14 +56,14 @@ class EventOut(Schema):
     by: str
 
 
-class WorkerDetail(WorkerOut):
-    events: list[EventOut]
+class WorkerDetail(WorkerProfileOut):
+    events: list[WorkerEventOut]
     can_manage: bool
 
 
 class WorkerPage(Schema):
     count: int
-    items: list[WorkerOut]
+    items: list[WorkerProfileOut]
 
 
 class WorkerFilters(Input):
@@ -85,7 +85,7 @@ class WorkerIn(Input):
     reason: str = ""
 
 
-class MoveIn(Input):
+class WorkerMoveIn(Input):
     to: str
     reason: str
 
@@ -195,7 +195,7 @@ def worker_get(request: HttpRequest, worker_id: int) -> dict[str, Any]:
     response=WorkerDetail,
     summary="Move a worker along the entry-and-exit lifecycle",
 )
-def worker_move(request: HttpRequest, worker_id: int, payload: MoveIn) -> dict[str, Any]:
+def worker_move(request: HttpRequest, worker_id: int, payload: WorkerMoveIn) -> dict[str, Any]:
     worker = selectors.worker_get(user=request.user, pk=worker_id)
     services.worker_move(
         actor=request.user, worker=worker, to=payload.to, reason=payload.reason, request=request
