@@ -33,7 +33,6 @@ from finegrid.workforce.models import (
 )
 from finegrid.workforce.permissions_stations import access_station_book, access_station_edit
 from finegrid.workforce.services_shifts import (
-    SHIFT_RULES,
     ShiftSpec,
     shift_update,
     shifts_create_many,
@@ -136,7 +135,7 @@ def _within(hours: list[dict[str, Any]], start: dt.datetime, end: dt.datetime) -
     return ok, hours_label(intervals)
 
 
-def _station_hours_rule(spec: ShiftSpec, row: int | None) -> Problem | None:
+def station_hours_rule(spec: ShiftSpec, row: int | None) -> Problem | None:
     """A station's shift (duty or visiting service) lies within its opening hours that day."""
     if spec.station_id is None or spec.kind not in STATION_KINDS:
         return None
@@ -152,9 +151,6 @@ def _station_hours_rule(spec: ShiftSpec, row: int | None) -> Problem | None:
         row=row,
         params={"hours": label},
     )
-
-
-SHIFT_RULES.append(_station_hours_rule)
 
 
 # --- stations -------------------------------------------------------------------------------
