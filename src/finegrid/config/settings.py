@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "corsheaders",
+    "channels",
     "finegrid.core.tasks_app.TasksDatabaseConfig",
     "finegrid.core",
     "finegrid.accounts",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "finegrid.cases",
     "finegrid.residents",
     "finegrid.workforce",
+    "finegrid.care",
     "finegrid.open311",
     "finegrid.demo",
 ]
@@ -182,7 +184,39 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # production runs `finegrid db_worker` beside it (docs/decisions/0002-background-tasks.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis when set (production, and CI's tests of the real-time path): the channel layer that
+# carries alerts between processes, and the cache that rate limits share.
+REDIS_URL = os.environ.get("FINEGRID_REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "finegrid"},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+ASGI_APPLICATION = "finegrid.config.asgi.application"
+
+# The emergency call (care/). A community with no chain of its own uses this one: (who, seconds
+# to answer) per step. Gateways for SMS, voice and the WeCom group robot: off when empty.
+CARE_DEFAULT_CHAIN = [
+    ("micro_worker", 60),
+    ("grid_head", 60),
+    ("station_duty", 90),
+    ("community_duty", 120),
+    ("family", 180),
+]
+CARE_SMS_URL = os.environ.get("FINEGRID_SMS_URL", "").strip()
+CARE_VOICE_URL = os.environ.get("FINEGRID_VOICE_URL", "").strip()
+CARE_WECOM_URL = os.environ.get("FINEGRID_WECOM_URL", "").strip()
+# a device silent this long, or reporting a battery at or below this, gets a check task
+CARE_HEARTBEAT_SILENCE_HOURS = int(os.environ.get("FINEGRID_CARE_SILENCE_HOURS", "24"))
+CARE_LOW_BATTERY = int(os.environ.get("FINEGRID_CARE_LOW_BATTERY", "15"))
 
 SESSION_COOKIE_HTTPONLY = True
 # the refused form's page in the site's style, not Django's (core/views.py)

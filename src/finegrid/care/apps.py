@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareConfig(AppConfig):
+    name = "finegrid.care"
+    verbose_name = _("Care")
+
+    def ready(self) -> None:
+        from finegrid.core import periodic, pii
+
+        pii.register_sealed("care.FamilyContact", [pii.Sealed("phone_enc")])
+        pii.register_sealed("care.Outbound", [pii.Sealed("phone_enc")])
+
+        from finegrid.care import outbox, services
+
+        # the chain's clocks and the outbox: tight loops, so an escalation fires within a second
+        # of its deadline and an alert leaves within a fraction of a second of being written
+        periodic.register("care-escalate", 0.5, services.calls_sweep)
+        periodic.register("care-outbox", 0.25, outbox.outbox_drain)
