@@ -52,11 +52,12 @@ def default_chain() -> list[dict[str, Any]]:
 
 def chain_of(community_id: int) -> list[dict[str, Any]]:
     """The community's chain as a call copies it (the default when it has none)."""
-    steps: list[dict[str, Any]] = list(
-        ChainStep.objects.filter(community_id=community_id)
+    steps = [
+        {"role": role, "seconds": seconds}
+        for role, seconds in ChainStep.objects.filter(community_id=community_id)
         .order_by("order")
-        .values("role", "seconds")
-    )
+        .values_list("role", "seconds")
+    ]
     return steps or default_chain()
 
 
