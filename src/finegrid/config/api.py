@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.api import router as auth_router
+from finegrid.care.api import router as care_router
 from finegrid.cases.api import router as cases_router
 from finegrid.cases.api_taxonomy import categories as categories_router
 from finegrid.cases.api_taxonomy import departments as departments_router
@@ -131,3 +132,4 @@ api.add_router("/cases/departments", departments_router)
 api.add_router("/cases", cases_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/workforce", workforce_router)
+api.add_router("/care", care_router)
