@@ -1,5 +1,70 @@
+"""Pages of the emergency call: the resident's big button, the list of calls, and one call's
+trace (every step, who was alerted through what, who answered, arrival and outcome)."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from finegrid.care import selectors, services
+from finegrid.care.models import OPEN_STATUSES, EmergencyCall
+from finegrid.core.errors import FinegridError
+
+
+@login_required
+def button(request: HttpRequest) -> HttpResponse:
+    """One press, a confirmation, then who is coming. Readable with poor sight; plain JS."""
+    try:
+        enrolment = services.enrolment_for_user(request.user)
+    except FinegridError:
+        enrolment = None
+    open_call = None
+    if enrolment is not None:
+        open_call = (
+            EmergencyCall.objects.filter(enrolment=enrolment, status__in=OPEN_STATUSES)
+            .order_by("-created_at")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return render(
+        request,
+        "care/button.html",
+        {"enrolment": enrolment, "open_call": open_call},
+    )
+
+
+@login_required
+def calls(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status not in ("open", "all", "closed", "unanswered"):
+        status = "open"
+    rows = [selectors.call_summary(c) for c in selectors.calls_list(request.user, status=status)]
+    return render(request, "care/calls.html", {"rows": rows, "status": status})
+
+
+@login_required
+def call(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        found = selectors.call_get(request.user, pk)
+    except FinegridError:
+        raise Http404 from None
+    detail = selectors.call_detail(found)
+    return render(
+        request,
+        "care/call.html",
+        {
+            "call": detail,
+            "owner": found.acknowledged_by_id == request.user.pk,
+            "in_chain": services.in_chain(found, request.user),
+            "is_open": found.is_open,
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("button/", button, name="button"),
+    path("calls/", calls, name="calls"),
+    path("calls/<int:pk>/", call, name="call"),
+]
