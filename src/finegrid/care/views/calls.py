@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
+from finegrid.accounts.models import User
 from finegrid.care import selectors, services
 from finegrid.care.models import OPEN_STATUSES, EmergencyCall
 from finegrid.core.errors import FinegridError
@@ -40,7 +41,9 @@ def calls(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status not in ("open", "all", "closed", "unanswered"):
         status = "open"
-    rows = [selectors.call_summary(c) for c in selectors.calls_list(request.user, status=status)]
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    rows = [selectors.call_summary(c) for c in selectors.calls_list(user, status=status)]
     return render(request, "care/calls.html", {"rows": rows, "status": status})
 
 
