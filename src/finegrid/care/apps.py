@@ -7,7 +7,10 @@ class CareConfig(AppConfig):
     verbose_name = _("Care")
 
     def ready(self) -> None:
-        from finegrid.core import periodic, pii
+        from finegrid.care.demo import seed
+        from finegrid.core import periodic, pii, seeding
+
+        seeding.register("care", seed, order=20)  # after the workforce (order 10)
 
         pii.register_sealed("care.FamilyContact", [pii.Sealed("phone_enc")])
         pii.register_sealed("care.Outbound", [pii.Sealed("phone_enc")])
