@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from finegrid.care import services
+from finegrid.care.models import EmergencyCall
 from tests.care.helpers import enrol_elder, staff, working_morning
 from tests.conftest import client_for
 
@@ -50,3 +51,24 @@ def test_the_trace_page_shows_every_step_to_the_chain_not_to_a_neighbouring_grid
     english = client_for(gridhead)
     english.cookies["django_language"] = "en"
     assert "Emergency call" in english.get(f"/care/calls/{call.pk}/").content.decode()
+
+
+def test_the_worker_home_lists_the_enrolled_and_a_knock_starts_the_chain(
+    elder, worker, gridhead, neighbour
+):
+    with time_machine.travel(working_morning(), tick=False):
+        home = client_for(worker).get("/workforce/home/").content.decode()
+        assert 'id="card-care"' in home and f'data-enrolment="{elder.enrolment.pk}"' in home
+        assert f'data-enrolment="{elder.enrolment.pk}"' not in (
+            client_for(neighbour).get("/workforce/home/").content.decode()
+        )
+        assert client_for(neighbour).post(f"/care/knock/{elder.enrolment.pk}/").status_code == 404
+        assert not EmergencyCall.objects.exists()
+        answer = client_for(worker).post(f"/care/knock/{elder.enrolment.pk}/")
+        call = EmergencyCall.objects.get()
+        assert answer.status_code == 302 and answer["Location"] == f"/care/calls/{call.pk}/"
+        assert call.source == "knock" and call.raised_by == worker
+        # a second tap is the same call
+        client_for(worker).post(f"/care/knock/{elder.enrolment.pk}/")
+        assert EmergencyCall.objects.count() == 1
+        assert call.recipients.get().user == gridhead

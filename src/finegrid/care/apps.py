@@ -15,7 +15,9 @@ class CareConfig(AppConfig):
         pii.register_sealed("care.FamilyContact", [pii.Sealed("phone_enc")])
         pii.register_sealed("care.Outbound", [pii.Sealed("phone_enc")])
 
-        from finegrid.care import outbox, services
+        from finegrid.care import cards, outbox, services
+
+        cards.register()
 
         # the chain's clocks and the outbox: tight loops, so an escalation fires within a second
         # of its deadline and an alert leaves within a fraction of a second of being written

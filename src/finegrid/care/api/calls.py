@@ -17,7 +17,7 @@ from ninja.security import APIKeyHeader
 
 from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.jurisdiction import scope_for
-from finegrid.accounts.models import Role, User
+from finegrid.accounts.models import User
 from finegrid.care import selectors, services
 from finegrid.care.models import CallSource, Device, EmergencyCall, Enrolment, RefusalKind
 from finegrid.core.audit import client_ip
@@ -27,8 +27,6 @@ from finegrid.core.schemas import Input
 router = Router(auth=API_AUTH)
 
 MAX_KEY = 100
-# who may start the chain from a door nobody opens
-KNOCKERS = frozenset({Role.MICRO_WORKER, *services.OFFICIALS})
 
 
 class DeviceKey(APIKeyHeader):
@@ -105,7 +103,7 @@ def _enrolment_for(request: HttpRequest, payload: CallIn) -> tuple[Enrolment, st
         if (
             enrolment is None
             or user is None
-            or not scope_for(user, roles=KNOCKERS).covers(enrolment.grid_path)
+            or not scope_for(user, roles=services.KNOCKERS).covers(enrolment.grid_path)
         ):
             raise NotFound(_("No such enrolment."), field="enrolment")
         if enrolment.person.user_id == user.pk:

@@ -3,14 +3,19 @@ trace (every step, who was alerted through what, who answered, arrival and outco
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from finegrid.accounts.models import User
 from finegrid.care import selectors, services
 from finegrid.care.models import OPEN_STATUSES, EmergencyCall
+from finegrid.core.audit import client_ip
 from finegrid.core.errors import FinegridError
 
 
@@ -66,8 +71,37 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def knock(request: HttpRequest, pk: int) -> HttpResponse:
+    """A worker at a door nobody opens starts the chain in one tap; they are not alerted about
+    their own knock, their colleagues and the grid head are."""
+    from finegrid.accounts.jurisdiction import scope_for
+    from finegrid.care.models import CallSource, Enrolment
+
+    user = request.user
+    assert isinstance(user, User)
+    enrolment = Enrolment.objects.filter(pk=pk, ended_at__isnull=True).first()
+    if enrolment is None or not scope_for(user, roles=services.KNOCKERS).covers(
+        enrolment.grid_path
+    ):
+        raise Http404
+    made, _created = services.call_raise(
+        enrolment=enrolment,
+        source=CallSource.KNOCK,
+        raised_by=user,
+        # one knock a minute is one call: a second tap on a slow phone is the same call
+        idempotency_key=f"knock-{pk}-{timezone.now():%Y%m%d%H%M}",
+        caller=f"u{user.pk}",
+        ip=client_ip(request),
+    )
+    messages.success(request, _("The emergency chain has started."))
+    return redirect("care:call", pk=made.pk)
+
+
 urlpatterns: list[URLPattern] = [
     path("button/", button, name="button"),
     path("calls/", calls, name="calls"),
     path("calls/<int:pk>/", call, name="call"),
+    path("knock/<int:pk>/", knock, name="knock"),
 ]
