@@ -69,21 +69,24 @@ STATUSES = {
 }
 
 
-def download(media_type: str, *, filename: str, description: str) -> dict[str, Any]:
-    """``openapi_extra`` of an operation answering a file: its media type, a binary body and the
-    name it is saved under (``filename`` may show a pattern: ``people-{grid}-{date}.xlsx``)."""
+def download(media_type: str, *, description: str, filename: str = "") -> dict[str, Any]:
+    """``openapi_extra`` of an operation answering a file: its media type, a binary body and,
+    for an attachment, the name it is saved under (``filename`` may show a pattern:
+    ``people-{grid}-{date}.xlsx``); an image shown inline has none."""
+    answer: dict[str, Any] = {
+        "description": description,
+        "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+    }
+    if filename:
+        answer["headers"] = _attachment(filename)
+    return {"responses": {200: answer}}
+
+
+def _attachment(filename: str) -> dict[str, Any]:
     return {
-        "responses": {
-            200: {
-                "description": description,
-                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
-                "headers": {
-                    "Content-Disposition": {
-                        "description": f'attachment; filename="{filename}"',
-                        "schema": {"type": "string"},
-                    }
-                },
-            }
+        "Content-Disposition": {
+            "description": f'attachment; filename="{filename}"',
+            "schema": {"type": "string"},
         }
     }
 
@@ -96,12 +99,7 @@ def geojson(description: str, *, filename: str = "") -> dict[str, Any]:
         "content": {GEOJSON: {"schema": FEATURE_COLLECTION_REF}},
     }
     if filename:
-        answer["headers"] = {
-            "Content-Disposition": {
-                "description": f'attachment; filename="{filename}"',
-                "schema": {"type": "string"},
-            }
-        }
+        answer["headers"] = _attachment(filename)
     return {"responses": {200: answer}}
 
 
