@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, django_auth
 from finegrid.accounts.models import ApiToken, User
 from finegrid.accounts.tokens import token_user
 from finegrid.core.errors import FinegridError
+from finegrid.core.openapi import refuses
 from finegrid.core.schemas import Input
 
 router = Router(tags=["auth"])
@@ -43,7 +44,20 @@ class BadCredentials(FinegridError):
     code = "bad_credentials"
 
 
-@router.post("/token", response={201: TokenOut}, auth=None, summary="Issue an API token")
+@router.post(
+    "/token",
+    response={201: TokenOut},
+    auth=None,
+    summary="Issue an API token",
+    description=(
+        "No login needed: send a username and password, get a new token to send as `Authorization: "
+        "Bearer <token>` on every other call. Each call issues another token (named by `name` in "
+        "the admin, where tokens are revoked: a revoked token is refused within a second). The "
+        "token acts with the account's roles and jurisdiction. A wrong username or password "
+        "answers 401 `bad_credentials` naming `password`; a `name` over 64 characters answers 422."
+    ),
+    openapi_extra=refuses(401, "Wrong username or password (bad_credentials). 用户名或密码错误。"),
+)
 def token_issue(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not isinstance(user, User):

@@ -1,6 +1,8 @@
 """The OpenAPI document tells the truth about errors: every operation answers its 4xx with the
 one error body of ``finegrid.core.errors`` (code, message in zh-hans, message_en, the field, and
-for refused input every problem), whether or not the view declares it."""
+for refused input every problem), whether or not the view declares it. And about files: an
+operation that answers a spreadsheet, a GeoJSON file or an image says so (``download``,
+``geojson``), instead of the JSON ninja would assume for a view writing its own response."""
 
 from __future__ import annotations
 
@@ -33,6 +35,30 @@ ERROR = {
     },
     "required": ["code", "message", "message_en"],
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GEOJSON = "application/geo+json"  # RFC 7946
+FEATURE_COLLECTION = {
+    "type": "object",
+    "description": "A GeoJSON FeatureCollection (RFC 7946): WGS-84, positions [lng, lat].",
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"const": "Feature"},
+                    "id": {"type": "string", "description": "the grid's code"},
+                    "geometry": {"type": ["object", "null"]},
+                    "properties": {"type": "object"},
+                },
+                "required": ["type", "geometry", "properties"],
+            },
+        },
+    },
+    "required": ["type", "features"],
+}
+FEATURE_COLLECTION_REF = {"$ref": "#/components/schemas/FeatureCollection"}
 # what each status means for any operation; an operation's own description of a status wins
 STATUSES = {
     "401": "Not logged in, or the token is unknown or revoked. 未登录或令牌无效。",
@@ -41,6 +67,46 @@ STATUSES = {
     "409": "The state of the thing forbids it (already ended, taken, duplicate). 状态冲突。",
     "422": "Refused input: every bad field or row is named. 输入有误，逐项说明。",
 }
+
+
+def download(media_type: str, *, description: str, filename: str = "") -> dict[str, Any]:
+    """``openapi_extra`` of an operation answering a file: its media type, a binary body and,
+    for an attachment, the name it is saved under (``filename`` may show a pattern:
+    ``people-{grid}-{date}.xlsx``); an image shown inline has none."""
+    answer: dict[str, Any] = {
+        "description": description,
+        "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+    }
+    if filename:
+        answer["headers"] = _attachment(filename)
+    return {"responses": {200: answer}}
+
+
+def _attachment(filename: str) -> dict[str, Any]:
+    return {
+        "Content-Disposition": {
+            "description": f'attachment; filename="{filename}"',
+            "schema": {"type": "string"},
+        }
+    }
+
+
+def geojson(description: str, *, filename: str = "") -> dict[str, Any]:
+    """``openapi_extra`` of an operation answering GeoJSON: a FeatureCollection, served as
+    ``application/geo+json``; with ``filename``, as an attachment of that name."""
+    answer: dict[str, Any] = {
+        "description": description,
+        "content": {GEOJSON: {"schema": FEATURE_COLLECTION_REF}},
+    }
+    if filename:
+        answer["headers"] = _attachment(filename)
+    return {"responses": {200: answer}}
+
+
+def refuses(status: int, description: str) -> dict[str, Any]:
+    """``openapi_extra`` naming a refusal the shared rules cannot infer (a 409 of a state, a 401
+    of a login form); it is given the error body like every other 4xx."""
+    return {"responses": {status: {"description": description}}}
 
 
 def _statuses(path: str, operation: dict[str, Any]) -> list[str]:
@@ -61,6 +127,7 @@ def with_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components["Problem"] = PROBLEM
     components["Error"] = ERROR
+    components["FeatureCollection"] = FEATURE_COLLECTION
     body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, methods in schema.get("paths", {}).items():
         for operation in methods.values():

@@ -11,14 +11,13 @@ from ninja import Field, Query, Router, Schema
 from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.models import User
 from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.openapi import FEATURE_COLLECTION_REF, GEOJSON, geojson
 from finegrid.core.schemas import Input
 from finegrid.grids import selectors, services
 from finegrid.grids.models import Grid, Kind, Level, Responsibility
 from finegrid.grids.permissions import access_grid_edit, access_staffing, may_staff
 
 router = Router(tags=["grids"], auth=API_AUTH)
-
-GEOJSON = "application/geo+json"  # RFC 7946
 
 
 class GridRef(Schema):
@@ -103,7 +102,18 @@ def _item(g: Grid) -> dict[str, Any]:
     }
 
 
-@router.get("", response=GridPage, summary="List grids in your jurisdiction")
+@router.get(
+    "",
+    response=GridPage,
+    summary="List grids in your jurisdiction",
+    description=(
+        "The grids under your posts (every grid for a superuser), street first in path order, "
+        "filtered by `level`, `kind` and `parent` (a grid code: its children only); `limit` 1–1000 "
+        "(100 by default) from `offset`. Any role with a jurisdiction, auditors and departments "
+        "included; a resident or merchant gets an empty list. A limit out of range, a negative "
+        "offset or an unknown level or kind answers 422."
+    ),
+)
 def grid_list(request: HttpRequest, filters: Query[GridFilters]) -> dict[str, Any]:
     if not 1 <= filters.limit <= 1000:
         raise InvalidInput(Problem(_("limit must be between 1 and 1000."), field="limit"))
@@ -121,6 +131,13 @@ def grid_list(request: HttpRequest, filters: Query[GridFilters]) -> dict[str, An
     response=LocateOut,
     auth=None,
     summary="Which micro-grid holds a point, and the nearest named place in it",
+    description=(
+        "No login needed (the reporting page and Open311 clients use it): the micro-grid that "
+        "holds a WGS-84 point, the grids above it street first, and the nearest building or estate "
+        "within 500 m to tell a reporter where they are (a household's address only if you may see "
+        "that micro-grid). A point outside every grid answers 404 naming `lat`; `lat` outside ±90 "
+        "or `lng` outside ±180 answers 422."
+    ),
 )
 def grid_locate(request: HttpRequest, lat: float, lng: float) -> dict[str, Any]:
     if not -90 <= lat <= 90:
@@ -141,7 +158,19 @@ def grid_locate(request: HttpRequest, lat: float, lng: float) -> dict[str, Any]:
     return {"micro_grid": refs[-1], "path": refs, "place": place}
 
 
-@router.get("/layer", summary="Grids of one level as GeoJSON, simplified for a zoom")
+@router.get(
+    "/layer",
+    summary="Grids of one level as GeoJSON, simplified for a zoom",
+    description=(
+        "The map layer: the grids of `level` in your jurisdiction (under `parent`, a grid code, if "
+        "given) as a FeatureCollection whose outlines are simplified for the map's `zoom` (14 by "
+        "default), each feature with its code as id, its household count and its centre as [lng, "
+        "lat]. `crs=gcj02` shifts the coordinates for Chinese base maps (wgs84 by default). Cached "
+        "for five minutes per jurisdiction. Any role with a jurisdiction; an unknown level or crs "
+        "answers 422."
+    ),
+    openapi_extra=geojson("The grids of the level, simplified. 简化后的网格图层。"),
+)
 def grid_layer(
     request: HttpRequest,
     level: Level,
@@ -155,7 +184,19 @@ def grid_layer(
     return JsonResponse(data, content_type=GEOJSON)
 
 
-@router.get("/export", summary="Export a level as a GeoJSON FeatureCollection")
+@router.get(
+    "/export",
+    summary="Export a level as a GeoJSON FeatureCollection",
+    description=(
+        "A file download of every grid of `level` in your jurisdiction (under `parent` if given), "
+        "with full outlines and flat properties (code, name, level, parent, kind, dedicated_type, "
+        "version) that `POST /grids/import` and QGIS read back as they are. Any role with a "
+        "jurisdiction; an unknown level answers 422."
+    ),
+    openapi_extra=geojson(
+        "The grids of the level, full outlines. 网格边界导出。", filename="grids-{level}.geojson"
+    ),
+)
 def grid_export(request: HttpRequest, level: Level, parent: str | None = None) -> HttpResponse:
     data = selectors.grids_export(user=request.user, level=level, parent=parent)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False}, content_type=GEOJSON)
@@ -169,7 +210,28 @@ class GridImportOut(Schema):
 
 
 @router.post(
-    "/import", response=GridImportOut, summary="Import a level from a GeoJSON FeatureCollection"
+    "/import",
+    response=GridImportOut,
+    summary="Import a level from a GeoJSON FeatureCollection",
+    description=(
+        "The body is a FeatureCollection (as `GET /grids/export` writes it): each feature's `code` "
+        "creates a grid or redraws the one of that code, under its `parent` (stored, or earlier in "
+        "the file). With `level`, every feature must be of that level. All or nothing: every "
+        "problem of every feature (a parent not one level up, an outline outside its parent, a "
+        "duplicate code, a missing or bad geometry) is answered together in one 422, each naming "
+        "its feature in `row`, and nothing is written. Street leaders and officials (and "
+        "administrators) only, 403 for others; a feature that is neither a grid of your "
+        "jurisdiction nor under one answers 403. A body that is not JSON answers 422."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                GEOJSON: {"schema": FEATURE_COLLECTION_REF},
+                "application/json": {"schema": FEATURE_COLLECTION_REF},
+            },
+        }
+    },
 )
 def grid_import(request: HttpRequest, level: Level | None = None) -> dict[str, int]:
     try:
@@ -182,7 +244,18 @@ def grid_import(request: HttpRequest, level: Level | None = None) -> dict[str, i
     return {"created": report.created, "updated": report.updated}
 
 
-@router.get("/{code}", response=GridDetail, summary="One grid with its boundary and people")
+@router.get(
+    "/{code}",
+    response=GridDetail,
+    summary="One grid with its boundary and people",
+    description=(
+        "A grid in your jurisdiction: its outline (GeoJSON geometry, WGS-84), bbox and area, the "
+        "grids above it, how many children of each level and how many households it has, the "
+        "people currently answering for it with their phones, and `can_staff` (whether you may "
+        "assign its duties). Any role with a jurisdiction; a grid outside it answers 404 like a "
+        "missing code."
+    ),
+)
 def grid_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     grid = selectors.grid_get(user=request.user, code=code)
     people = selectors.responsibilities_for([grid])[grid.pk]
@@ -280,6 +353,12 @@ def _responsibility(r: Responsibility, code: str | None) -> dict[str, Any]:
     "/{code}/responsibilities",
     response=list[ResponsibilityOut],
     summary="Who holds the grid's duties (with ?history=1, who held them before)",
+    description=(
+        "The duties (五级责任体系) held at a grid and at the estates and buildings of a leaf grid: "
+        "who, since when, assigned by whom; with `history=true` also the ended ones, with who "
+        "ended them and why. Anyone whose jurisdiction covers the grid may read them; a grid "
+        "outside it answers 404."
+    ),
 )
 def responsibility_list(request: HttpRequest, code: str, history: bool = False) -> list[Any]:
     grid, rows = selectors.staffing_of(user=request.user, code=code)
@@ -293,6 +372,17 @@ def responsibility_list(request: HttpRequest, code: str, history: bool = False) 
     "/{code}/responsibilities",
     response={201: ResponsibilityOut},
     summary="Assign a duty at the grid, or replace its holder",
+    description=(
+        "Gives `person` (a username: someone placed in a grid you staff, or on the staff of a grid "
+        "above this one) `duty` at the grid or, with `target`, at one of its estates or buildings; "
+        "with `replace` (the id of the current holder) the holder's duty ends, with `reason`, at "
+        "the same instant. A duty's grid role follows it. Street and community officials, each for "
+        "the grids below their own post: 403 at the grid of one's own post (it is staffed from "
+        "above), 404 outside one's jurisdiction. 422 for an unknown duty or target, a person you "
+        "may not assign, a disabled account, someone already holding the duty here, a "
+        "single-holder duty already held (replace its holder instead) or a `replace` that is not a "
+        "holder of that duty here."
+    ),
 )
 def responsibility_create(
     request: HttpRequest, code: str, payload: ResponsibilityIn
@@ -329,7 +419,16 @@ responsibility_router = Router(tags=["grids"], auth=API_AUTH)
 
 
 @responsibility_router.post(
-    "/{int:responsibility_id}/end", response=ResponsibilityOut, summary="End a duty, with a reason"
+    "/{int:responsibility_id}/end",
+    response=ResponsibilityOut,
+    summary="End a duty, with a reason",
+    description=(
+        "Ends a current duty now, with a `reason` (required, at most 200 characters); the row "
+        "stays as history and the holder loses the grid role that came with it unless another of "
+        "their duties keeps it. Street and community officials below their own post: 403 for a "
+        "duty they may see but not staff, 404 outside their jurisdiction; a duty already ended "
+        "answers 422."
+    ),
 )
 def responsibility_end(request: HttpRequest, responsibility_id: int, payload: DutyEndIn) -> Any:
     r = selectors.responsibility_get(user=request.user, pk=responsibility_id)

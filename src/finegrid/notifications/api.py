@@ -85,7 +85,18 @@ def _page(filters: InboxQuery) -> tuple[int, int]:
     return filters.offset, filters.offset + filters.limit
 
 
-@router.get("", response=NotificationPage, summary="My notifications, newest first")
+@router.get(
+    "",
+    response=NotificationPage,
+    summary="My notifications, newest first",
+    description=(
+        "The caller's own notifications of every kind (a case dispatched to you, a deadline, a "
+        "check-in flagged in your grid, …), newest first: `limit` 1–100 (20 by default) from "
+        "`offset`, and with `unread=true` the unread ones only. `unread` in the answer counts all "
+        "your unread notifications whatever the filter, for a badge. Any logged-in user; nobody "
+        "reads another's. A limit outside 1–100 or a negative offset answers 422."
+    ),
+)
 def notification_list(request: HttpRequest, filters: Query[InboxQuery]) -> dict[str, Any]:
     start, stop = _page(filters)
     qs = selectors.notification_list(user=request.user, unread_only=filters.unread)
@@ -96,12 +107,30 @@ def notification_list(request: HttpRequest, filters: Query[InboxQuery]) -> dict[
     return {"count": count, "unread": unread, "items": items}
 
 
-@router.post("/read-all", response=ReadAllOut, summary="Mark all my notifications read")
+@router.post(
+    "/read-all",
+    response=ReadAllOut,
+    summary="Mark all my notifications read",
+    description=(
+        "Marks every unread notification of the caller read in one go and answers how many it "
+        "marked and how many are unread now (0, unless one arrived meanwhile). Only your own; "
+        "calling it again marks none and is not refused."
+    ),
+)
 def notification_read_all(request: HttpRequest) -> dict[str, int]:
     marked = services.notification_read_all(user=request.user)
     return {"marked": marked, "unread": selectors.unread_count(user=request.user)}
 
 
-@router.post("/{notification_id}/read", response=NotificationOut, summary="Mark one read")
+@router.post(
+    "/{notification_id}/read",
+    response=NotificationOut,
+    summary="Mark one read",
+    description=(
+        "Marks one of the caller's notifications read and answers it. Marking it again is not "
+        "refused and keeps the first `read_at`. Another user's notification (or an id that is not "
+        "a number) answers 404, like a missing one."
+    ),
+)
 def notification_read(request: HttpRequest, notification_id: str) -> dict[str, Any]:
     return _item(services.notification_read(user=request.user, notification_id=notification_id))

@@ -21,6 +21,7 @@ from ninja import Field, Query, Router, Schema
 
 from finegrid.accounts.api import API_AUTH
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
+from finegrid.core.openapi import refuses
 from finegrid.core.schemas import Input, LongText
 from finegrid.grids.models import Grid, Household
 from finegrid.grids.selectors import grid_get
@@ -61,6 +62,10 @@ class PageFilters(Input):
 
 class SearchFilters(PageFilters):
     q: str = Field("", description="name, pinyin initials, ID or phone (full or masked), address")
+
+
+class HouseholdFilters(PageFilters):
+    q: str = Field("", description="part of the address")
 
 
 def _page(qs: QuerySet[Any], filters: PageFilters) -> tuple[int, list[Any]]:
@@ -421,8 +426,20 @@ def _person_in_scope(user: Any, pk: int, field: str) -> Person:
 _LIVING = Q(members__deceased_on__isnull=True)
 
 
-@router.get("/households", response=HouseholdPage, summary="List households in your jurisdiction")
-def household_list(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
+@router.get(
+    "/households",
+    response=HouseholdPage,
+    summary="List households in your jurisdiction",
+    description=(
+        "Households of your jurisdiction (under `grid`, a grid code, if given; an unknown code "
+        "finds none) whose address contains `q`, in grid and address order, each with how many "
+        "people live there now; `limit` 1–1000 (50 by default) from `offset`. For the roles that "
+        "keep the registry — officials, grid heads and the workers of the net; departments, "
+        "auditors and residents are refused with 403. A limit out of range or a negative offset "
+        "answers 422."
+    ),
+)
+def household_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> dict[str, Any]:
     user = _reader(request)
     qs = selectors.household_list(user=user, grid=filters.grid, q=filters.q)
     count, page = _page(qs.annotate(member_count=Count("members", filter=_LIVING)), filters)
@@ -433,6 +450,13 @@ def household_list(request: HttpRequest, filters: Query[SearchFilters]) -> dict[
     "/households/{household_id}",
     response=HouseholdDetail,
     summary="One household with its members (masked) and the worker who answers for it",
+    description=(
+        "A household of your jurisdiction: where it is, the people living there now (IDs and "
+        "phones masked) with the care tags your duties need, the workers who answer for it with "
+        "their phones, and `living_alone_check` when someone is tagged as living alone but others "
+        "live there too. Registry roles only (403 for others); a household outside your "
+        "jurisdiction answers 404."
+    ),
 )
 def household_read(request: HttpRequest, household_id: int) -> dict[str, Any]:
     user = _reader(request)
@@ -467,7 +491,19 @@ def household_read(request: HttpRequest, household_id: int) -> dict[str, Any]:
 # --- people ---------------------------------------------------------------------------------
 
 
-@router.get("/people", response=PersonPage, summary="Search people in your jurisdiction")
+@router.get(
+    "/people",
+    response=PersonPage,
+    summary="Search people in your jurisdiction",
+    description=(
+        "People of your jurisdiction (under `grid` if given) matching `q`: a name or its start, "
+        "pinyin initials or spelling (`zxm` finds 曾小明), a full ID number or phone, or one as "
+        "masked on screen or its last four characters, or part of an address. IDs and phones are "
+        "answered masked. Those who moved out or died are left out unless `include_gone=true`. "
+        "`limit` 1–1000 (50 by default) from `offset`. Registry roles only (403 for others); a bad "
+        "limit or offset answers 422."
+    ),
+)
 def person_list(
     request: HttpRequest, filters: Query[SearchFilters], include_gone: bool = False
 ) -> dict[str, Any]:
@@ -482,10 +518,15 @@ def person_list(
     "/people",
     response={201: PersonDetail},
     summary="Register a person in a household",
-    description="Someone alike in your jurisdiction (same name and birth date, or same name in "
-    "the household) answers 409 `possible_duplicate` with `person_id` and `people`, unless "
-    "`confirm_duplicate` is true. An ID number already registered answers 422 (with "
-    "`person_id` when that person is in your jurisdiction).",
+    description=(
+        "Someone alike in your jurisdiction (same name and birth date, or same name in the "
+        "household) answers 409 `possible_duplicate` with `person_id` and `people`, unless "
+        "`confirm_duplicate` is true. An ID number already registered answers 422 (with "
+        "`person_id` when that person is in your jurisdiction)."
+    ),
+    openapi_extra=refuses(
+        409, "Someone alike is registered (possible_duplicate): confirm to register. 疑似重复。"
+    ),
 )
 def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
     user = _reader(request)
@@ -501,12 +542,33 @@ def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[st
     return 201, _person_detail(user, person.pk)
 
 
-@router.get("/people/{person_id}", response=PersonDetail, summary="One person, masked")
+@router.get(
+    "/people/{person_id}",
+    response=PersonDetail,
+    summary="One person, masked",
+    description=(
+        "A person of your jurisdiction, ID number and phone masked as on screen (the full value "
+        "only through `POST people/{id}/unmask`), with the care tags your duties need. Registry "
+        "roles only (403 for others); a person outside your jurisdiction answers 404."
+    ),
+)
 def person_read(request: HttpRequest, person_id: int) -> dict[str, Any]:
     return _person_detail(_reader(request), person_id)
 
 
-@router.patch("/people/{person_id}", response=PersonDetail, summary="Change some fields")
+@router.patch(
+    "/people/{person_id}",
+    response=PersonDetail,
+    summary="Change some fields",
+    description=(
+        "Changes the fields sent and leaves the others; null empties a text field and leaves a "
+        "choice unchanged. The change is audited (which fields, not their values). Registry roles, "
+        "for people of their jurisdiction (404 outside it, 403 without a registry role). Every bad "
+        "field is answered in one 422 (a birth date or gender that differs from the ID number, an "
+        "unknown choice, a name over 64 characters); an ID number someone else has answers 422 "
+        "too. The household changes by `move`, not here."
+    ),
+)
 def person_change(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
     user = _reader(request)
     person = selectors.person_get(user=user, pk=person_id)
@@ -522,7 +584,18 @@ def person_change(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     return _person_detail(user, person.pk)
 
 
-@router.post("/people/{person_id}/move", response=PersonDetail, summary="Move house or move out")
+@router.post(
+    "/people/{person_id}/move",
+    response=PersonDetail,
+    summary="Move house or move out",
+    description=(
+        "Moves a person to another household of your jurisdiction on `on` (today by default), or "
+        "out of the street with `household_id: null`; the old stay is closed, not rewritten. "
+        "Registry roles; the person or the household outside your jurisdiction answers 404. 422 "
+        "for the household they already live in, a person who has died, an unknown relation or a "
+        "date before they moved in."
+    ),
+)
 def person_move(request: HttpRequest, person_id: int, payload: MoveIn) -> dict[str, Any]:
     user = _reader(request)
     person = selectors.person_get(user=user, pk=person_id)
@@ -538,7 +611,17 @@ def person_move(request: HttpRequest, person_id: int, payload: MoveIn) -> dict[s
     return _person_detail(user, person.pk)
 
 
-@router.post("/people/{person_id}/death", response=PersonDetail, summary="Record a death")
+@router.post(
+    "/people/{person_id}/death",
+    response=PersonDetail,
+    summary="Record a death",
+    description=(
+        "Records that a person died on `on`: they leave their household, their care tags end that "
+        "day, and they stay findable with `include_gone`. Registry roles, in their jurisdiction "
+        "(404 outside it). A death already recorded, a date in the future or before the person "
+        "moved in answers 422."
+    ),
+)
 def person_death(request: HttpRequest, person_id: int, payload: DeathIn) -> dict[str, Any]:
     user = _reader(request)
     person = selectors.person_get(user=user, pk=person_id)
@@ -550,6 +633,12 @@ def person_death(request: HttpRequest, person_id: int, payload: DeathIn) -> dict
     "/people/{person_id}/unmask",
     response=UnmaskOut,
     summary="Show a full ID number or phone; asks a reason and is recorded in the audit log",
+    description=(
+        "Answers the full `id_number` or `phone` of a person of your jurisdiction and leaves an "
+        "audit row with your `reason` (at least two characters). Registry roles (403 for others); "
+        "a person outside your jurisdiction answers 404, and so does a field with nothing "
+        "recorded. Another field or a missing reason answers 422."
+    ),
 )
 def person_unmask(request: HttpRequest, person_id: int, payload: UnmaskIn) -> dict[str, str]:
     user = _reader(request)
@@ -567,6 +656,12 @@ def person_unmask(request: HttpRequest, person_id: int, payload: UnmaskIn) -> di
     "/people/{person_id}/care-tags",
     response=list[CareTagOut],
     summary="A person's active care tags, of the kinds your duties need",
+    description=(
+        "The care tags (独居, 80+, disability, low income, …) a person carries now, of the kinds "
+        "your duties need: low income and key attention for grid heads, grid workers and officials "
+        "only; 80+ derived from the birth date. Registry roles (403 for others); a person outside "
+        "your jurisdiction answers 404."
+    ),
 )
 def care_tag_list(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
     user = _reader(request)
@@ -574,7 +669,18 @@ def care_tag_list(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
     return [_tag(t) for t in selectors.care_tags_for(user=user, people=[person])[person.pk]]
 
 
-@router.post("/people/{person_id}/care-tags", response={201: CareTagOut}, summary="Add a care tag")
+@router.post(
+    "/people/{person_id}/care-tags",
+    response={201: CareTagOut},
+    summary="Add a care tag",
+    description=(
+        "Tags a person of your jurisdiction with a care `kind` and its `attributes` (a "
+        "disability's `category` and `level` 1–4), stored encrypted and audited. Only the kinds "
+        "your duties may see may be set (403 naming `kind`); 404 outside your jurisdiction. 80+ is "
+        "derived from the birth date and cannot be set; it, an unknown attribute, a missing "
+        "disability category or a tag the person already carries answers 422."
+    ),
+)
 def care_tag_add(
     request: HttpRequest, person_id: int, payload: CareTagIn
 ) -> tuple[int, dict[str, Any]]:
@@ -598,7 +704,17 @@ def care_tag_add(
     return 201, _tag(selectors.VisibleTag(tag.pk, kind, label, attributes, tag.started_on))
 
 
-@router.post("/care-tags/{tag_id}/end", response=CareTagOut, summary="End a care tag")
+@router.post(
+    "/care-tags/{tag_id}/end",
+    response=CareTagOut,
+    summary="End a care tag",
+    description=(
+        "Ends a care tag on `on` (today by default): the person no longer counts as, say, living "
+        "alone; the tag stays as history and the change is audited. Registry roles, for tags of "
+        "their jurisdiction and of kinds their duties see; any other tag answers 404. Ending a tag "
+        "that has ended already is not refused: it moves the end date."
+    ),
+)
 def care_tag_end(request: HttpRequest, tag_id: int, payload: CareTagEndIn) -> dict[str, Any]:
     user = _reader(request)
     tag = selectors.care_tag_get(user=user, pk=tag_id)
@@ -612,7 +728,17 @@ def care_tag_end(request: HttpRequest, tag_id: int, payload: CareTagEndIn) -> di
 # --- rentals --------------------------------------------------------------------------------
 
 
-@router.get("/rentals", response=RentalPage, summary="List rentals in your jurisdiction")
+@router.get(
+    "/rentals",
+    response=RentalPage,
+    summary="List rentals in your jurisdiction",
+    description=(
+        "Rented dwellings (出租房) of your jurisdiction (under `grid` if given) with landlord and "
+        "tenants; `current=true` those still let, `false` those ended, all by default; `limit` "
+        "1–1000 (50 by default) from `offset`. Registry roles only (403 for others); a bad limit "
+        "or offset answers 422."
+    ),
+)
 def rental_list(request: HttpRequest, filters: Query[PlaceFilters]) -> dict[str, Any]:
     user = _reader(request)
     qs = selectors.rental_list(user=user, grid=filters.grid, current=filters.current)
@@ -620,7 +746,17 @@ def rental_list(request: HttpRequest, filters: Query[PlaceFilters]) -> dict[str,
     return {"count": count, "items": [_rental(r) for r in page]}
 
 
-@router.post("/rentals", response={201: RentalOut}, summary="Register a rental")
+@router.post(
+    "/rentals",
+    response={201: RentalOut},
+    summary="Register a rental",
+    description=(
+        "Registers a household of your jurisdiction as let, with its landlord and tenants (people "
+        "of your jurisdiction) and the agreed lease. Registry roles only (403 for others); a "
+        "household or person outside your jurisdiction answers 404 naming the field; a lease that "
+        "ends before it starts answers 422."
+    ),
+)
 def rental_create(request: HttpRequest, payload: RentalIn) -> tuple[int, dict[str, Any]]:
     user = _reader(request)
     household = _household_in_scope(user, payload.household_id, "household_id")
@@ -648,6 +784,13 @@ def rental_create(request: HttpRequest, payload: RentalIn) -> tuple[int, dict[st
     "/rentals/{rental_id}/end",
     response=RentalOut,
     summary="End a rental: the tenants have left (409 if it has ended already)",
+    description=(
+        "Records that the tenants left on `ended_on` (today by default); the agreed lease end "
+        "stays as it was. Registry roles, in their jurisdiction (404 outside it). A rental that "
+        "has ended already answers 409 `illegal_transition`; a date in the future or before the "
+        "lease start answers 422."
+    ),
+    openapi_extra=refuses(409, "The rental has ended already. 已结束。"),
 )
 def rental_end(request: HttpRequest, rental_id: int, payload: RentalEndIn) -> dict[str, Any]:
     user = _reader(request)
@@ -664,7 +807,17 @@ def rental_end(request: HttpRequest, rental_id: int, payload: RentalEndIn) -> di
 # --- businesses -----------------------------------------------------------------------------
 
 
-@router.get("/businesses", response=BusinessPage, summary="List businesses in your jurisdiction")
+@router.get(
+    "/businesses",
+    response=BusinessPage,
+    summary="List businesses in your jurisdiction",
+    description=(
+        "Shops and businesses (沿街商户) of your jurisdiction (under `grid` if given), contact "
+        "phones masked; `current=true` the open ones, `false` the closed, all by default; `limit` "
+        "1–1000 (50 by default) from `offset`. Registry roles only (403 for others); a bad limit "
+        "or offset answers 422."
+    ),
+)
 def business_list(request: HttpRequest, filters: Query[PlaceFilters]) -> dict[str, Any]:
     user = _reader(request)
     qs = selectors.business_list(user=user, grid=filters.grid, current=filters.current)
@@ -673,7 +826,19 @@ def business_list(request: HttpRequest, filters: Query[PlaceFilters]) -> dict[st
     return {"count": count, "items": [_business(b) for b in page]}
 
 
-@router.post("/businesses", response={201: BusinessOut}, summary="Register a business")
+@router.post(
+    "/businesses",
+    response={201: BusinessOut},
+    summary="Register a business",
+    description=(
+        "Registers a business in a micro-grid of your jurisdiction, named by `micro_grid` or found "
+        "from `lat` and `lng`; the contact phone is stored encrypted. Registry roles only (403 for "
+        "others); a micro-grid outside your jurisdiction answers 404. A missing name, an unknown "
+        "type or inspection status, an inspected status without its date or a bad phone are "
+        "answered together in one 422; so is a business with no place, or at a point outside every "
+        "grid."
+    ),
+)
 def business_create(request: HttpRequest, payload: BusinessIn) -> tuple[int, dict[str, Any]]:
     user = _reader(request)
     micro_grid: Grid | None = None
@@ -706,6 +871,12 @@ def business_create(request: HttpRequest, payload: BusinessIn) -> tuple[int, dic
     "/businesses/{business_id}/close",
     response=BusinessOut,
     summary="Mark a business closed (409 if it has closed already)",
+    description=(
+        "Records that a business closed on `closed_on` (today by default); it stays listed with "
+        "`current=false`. Registry roles, in their jurisdiction (404 outside it). A business "
+        "closed already answers 409 `illegal_transition`; a date in the future answers 422."
+    ),
+    openapi_extra=refuses(409, "The business has closed already. 已关闭。"),
 )
 def business_close(
     request: HttpRequest, business_id: int, payload: BusinessCloseIn

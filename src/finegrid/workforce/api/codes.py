@@ -111,7 +111,19 @@ def checkin_item(checkin: Checkin) -> dict[str, Any]:
     }
 
 
-@router.get("/codes", response=CodePage, summary="List the check-in codes under a grid")
+@router.get(
+    "/codes",
+    response=CodePage,
+    summary="List the check-in codes under a grid",
+    description=(
+        "The check-in codes (一码报到) of the places under a grid — micro-grids, buildings, "
+        "service stations and patrol points, or the `kind`s named (comma-separated) — in walking "
+        "order, each with its signed payload, the check-in page it opens and `qr_url`, its QR code "
+        "as an SVG image (a page of the site, not of this API). Codes a place lacks are made on "
+        "first listing. `limit` 1–200 (50 by default) from `offset`. Staff whose jurisdiction "
+        "covers the grid; a grid outside it answers 404. A bad limit or offset answers 422."
+    ),
+)
 def code_list(request: HttpRequest, filters: Query[CodeQuery]) -> dict[str, Any]:
     if not 1 <= filters.limit <= MAX_LIMIT:
         raise InvalidInput(Problem(_("limit must be between 1 and 200."), field="limit"))
@@ -137,8 +149,8 @@ def code_list(request: HttpRequest, filters: Query[CodeQuery]) -> dict[str, Any]
     description=(
         "Send the payload read from the QR code and the phone's position, with an "
         "`Idempotency-Key`: a retry with the same key answers the first check-in (201, header "
-        "`Idempotent-Replayed: true`). A check-in far from its place is recorded and flagged "
-        "for the grid head, never refused."
+        "`Idempotent-Replayed: true`). A check-in far from its place is recorded and flagged for "
+        "the grid head, never refused."
     ),
 )
 def checkin_create(

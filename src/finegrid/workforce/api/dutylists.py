@@ -8,14 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from finegrid.core.openapi import XLSX, download
 from finegrid.core.schemas import Input
 from finegrid.grids.selectors import grid_get
 from finegrid.workforce import ledger_dutylists, selectors_dutylists, services_dutylists
 from finegrid.workforce.models.dutylists import DutyTask
 
 router = Router(tags=["workforce duty lists"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class DutiesQuery(Input):
@@ -79,6 +78,12 @@ def _task(task: DutyTask, level: str) -> dict[str, Any]:
     "/duties",
     response=DutiesOut,
     summary="The duty lists in force at a grid (一清单): each task with its owner and categories",
+    description=(
+        "The lists issued by the grid and every grid above it, street first: each task with the "
+        "level that owns it (`owned_here` when it is this grid's), the department it goes to and "
+        "the case categories it routes; `editable` when you may replace the lists this grid "
+        "issues. Any role whose jurisdiction covers the grid; a grid outside it answers 404."
+    ),
 )
 def duties(request: HttpRequest, query: Query[DutiesQuery]) -> Any:
     found = selectors_dutylists.duty_lists_for(user=request.user, code=query.grid)
@@ -103,9 +108,17 @@ def duties(request: HttpRequest, query: Query[DutiesQuery]) -> Any:
 @router.get(
     "/duties/template.xlsx",
     summary="The blank duty-list ledger (.xlsx) with the allowed values",
+    description=(
+        "The spreadsheet `POST /workforce/duties/import` reads: the header, two example rows and a "
+        "sheet of the allowed values (levels, departments, categories). Any logged-in user; it "
+        "holds no data."
+    ),
     response={200: None},
+    openapi_extra=download(
+        XLSX, filename="duty-lists-template.xlsx", description="The blank ledger. 空白清单台账。"
+    ),
 )
-def duties_template(request: HttpRequest) -> Any:
+def duties_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(ledger_dutylists.template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="duty-lists-template.xlsx"'
     return response
@@ -116,9 +129,9 @@ def duties_template(request: HttpRequest) -> Any:
     response={201: ImportOut},
     summary="Replace the duty lists a street or community issues, from an .xlsx ledger",
     description=(
-        "Multipart: `grid` (the code of the street or community issuing the lists) and `file`. "
-        "All or nothing: any bad row is reported with its row and column, and nothing is "
-        "written. Street officials only."
+        "Multipart: `grid` (the code of the street or community issuing the lists) and `file`. All "
+        "or nothing: any bad row is reported with its row and column, and nothing is written. "
+        "Street officials only."
     ),
 )
 def duties_import(request: HttpRequest, grid: Form[str], file: File[UploadedFile]) -> Any:

@@ -12,11 +12,12 @@ from ninja import Field, Router, Schema
 
 from finegrid.accounts.models import User
 from finegrid.core.errors import InvalidInput, Problem
+from finegrid.core.openapi import refuses
 from finegrid.core.schemas import Input
 from finegrid.workforce import services_leave
 from finegrid.workforce.models import Leave
 
-router = Router(tags=["workforce"])
+router = Router()
 
 
 class LeaveIn(Input):
@@ -65,7 +66,20 @@ def _user(user_id: int | None, field: str, default: Any = None) -> Any:
     return found
 
 
-@router.post("/leaves", response={201: LeaveOut}, url_name="workforce_leave_create")
+@router.post(
+    "/leaves",
+    response={201: LeaveOut},
+    url_name="workforce_leave_create",
+    summary="Record leave, with a reason and a substitute",
+    description=(
+        "Records that `person` (yourself by default) is away from `starts_at` to `ends_at`, with a "
+        "`reason`; on-duty answers skip them meanwhile and call `substitute` instead. Anyone for "
+        "themselves; grid heads and community and street officials for the people of their grids "
+        "(403 for anyone else). Every problem is answered in one 422: a time without an offset, no "
+        "reason, an end before the start, more than a year, standing in for oneself, an unknown "
+        "person, or leave overlapping the person's other leave."
+    ),
+)
 def create(request: HttpRequest, payload: LeaveIn) -> tuple[int, dict[str, Any]]:
     person = _user(payload.person, "person", default=request.user)
     substitute = _user(payload.substitute, "substitute")
@@ -80,7 +94,18 @@ def create(request: HttpRequest, payload: LeaveIn) -> tuple[int, dict[str, Any]]
     return 201, leave_out(leave)
 
 
-@router.post("/leaves/{leave_id}/cancel", response=LeaveOut, url_name="workforce_leave_cancel")
+@router.post(
+    "/leaves/{leave_id}/cancel",
+    response=LeaveOut,
+    url_name="workforce_leave_cancel",
+    summary="Cancel leave: the person is called again from now on",
+    description=(
+        "Cancels leave, in whole or what is left of it: from now on-duty answers call the person "
+        "again. The person themselves, or a grid head or official over their grids (403 for "
+        "others; an unknown id answers 404). Leave cancelled already answers 409."
+    ),
+    openapi_extra=refuses(409, "The leave was cancelled already. 已取消。"),
+)
 def cancel(request: HttpRequest, leave_id: int) -> dict[str, Any]:
     leave = services_leave.leave_get(actor=request.user, leave_id=leave_id)
     return leave_out(services_leave.leave_cancel(actor=request.user, leave=leave))

@@ -12,7 +12,7 @@ from finegrid.core.schemas import Input
 from finegrid.workforce import onduty
 from finegrid.workforce.permissions_onduty import access_on_duty
 
-router = Router(tags=["workforce"])
+router = Router()
 
 
 class OnDutyQuery(Input):
@@ -52,7 +52,22 @@ class OnDutyOut(Schema):
     skipped: list[EntryOut] = Field(description="who was left out, and why")
 
 
-@router.get("/on-duty", response=OnDutyOut, url_name="workforce_on_duty")
+@router.get(
+    "/on-duty",
+    response=OnDutyOut,
+    url_name="workforce_on_duty",
+    summary="Whom to call for a micro-grid now (or at a given time)",
+    description=(
+        "Whom to call for a micro-grid or dedicated grid at `at` (now by default), first first: "
+        "its micro-grid workers, the grid head in working hours (or whoever holds an extended "
+        "shift outside them), the duty holder of each station serving it, the community's duty "
+        "officer; someone on leave gives way to their substitute, and with nobody on duty the list "
+        "ends in the nearest duty phone, so `entries` is never empty. `skipped` says who was left "
+        "out and why (on leave, not active, …). Any role whose jurisdiction covers the grid; a "
+        "grid outside it answers 403. An unknown code, a grid that is not a leaf, or a time "
+        "without an offset answers 422."
+    ),
+)
 def on_duty(request: HttpRequest, filters: Query[OnDutyQuery]) -> dict[str, Any]:
     at = onduty.parse_at(filters.at)
     grid = onduty.leaf_by_code(filters.grid)

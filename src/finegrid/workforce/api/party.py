@@ -23,7 +23,7 @@ from finegrid.workforce.models import (
     PartyOrganisation,
 )
 
-router = Router(tags=["workforce"])
+router = Router()
 
 
 class GridFilter(Input):
@@ -143,14 +143,34 @@ class LinkPage(Schema):
     items: list[LinkOut]
 
 
-@router.get("/organisations", response=OrganisationPage, summary="Party organisations of a grid")
+@router.get(
+    "/organisations",
+    response=OrganisationPage,
+    summary="Party organisations of a grid",
+    description=(
+        "The grid party organisations, party groups and members' central households founded at "
+        "`grid` (required); `limit` 1–500 (100 by default) from `offset`. Officials, grid heads, "
+        "workers and auditors whose jurisdiction covers the grid; 404 outside it."
+    ),
+)
 def organisation_list(request: HttpRequest, filters: Query[GridFilter]) -> dict[str, Any]:
     grid = selectors.grid_for(user=request.user, code=filters.grid)
     page, count = _page(filters, selectors.party_organisations(grid=grid))
     return {"count": count, "items": [_org(o) for o in page]}
 
 
-@router.post("/organisations", response={201: OrganisationOut}, summary="Found an organisation")
+@router.post(
+    "/organisations",
+    response={201: OrganisationOut},
+    summary="Found an organisation",
+    description=(
+        "Founds a grid party organisation, a party group (under `parent`) or a member's central "
+        "household (naming its `household`) at a grid. Street and community officials below their "
+        "own post (403 otherwise); a grid outside your jurisdiction answers 404. 422 for an "
+        "unknown kind, a parent of another grid, a household outside the grid or already a central "
+        "household, or a household given for another kind."
+    ),
+)
 def organisation_create(
     request: HttpRequest, payload: OrganisationIn
 ) -> tuple[int, dict[str, Any]]:
@@ -177,14 +197,33 @@ def organisation_create(
     return 201, _org(org)
 
 
-@router.get("/members", response=MemberPage, summary="Party members registered to a grid")
+@router.get(
+    "/members",
+    response=MemberPage,
+    summary="Party members registered to a grid",
+    description=(
+        "The party members who registered with the community at `grid` (双报到: their work unit "
+        "and organisation); `limit` 1–500 from `offset`. Officials, grid heads, workers and "
+        "auditors whose jurisdiction covers the grid; 404 outside it."
+    ),
+)
 def member_list(request: HttpRequest, filters: Query[GridFilter]) -> dict[str, Any]:
     grid = selectors.grid_for(user=request.user, code=filters.grid)
     page, count = _page(filters, selectors.party_members(grid=grid))
     return {"count": count, "items": [_member(m) for m in page]}
 
 
-@router.post("/members", response={201: MemberOut}, summary="Register a party member (双报到)")
+@router.post(
+    "/members",
+    response={201: MemberOut},
+    summary="Register a party member (双报到)",
+    description=(
+        "Registers a party member with a grid: name, work unit, the organisation they join there "
+        "and, if they have one, their login. Street and community officials below their own post "
+        "(403 otherwise); 404 for a grid outside your jurisdiction. 422 for a missing name or work "
+        "unit, an organisation of another grid, or a login registered already."
+    ),
+)
 def member_create(request: HttpRequest, payload: MemberIn) -> tuple[int, dict[str, Any]]:
     grid = selectors.grid_for(user=request.user, code=payload.grid)
     organisation = None
@@ -209,14 +248,34 @@ def member_create(request: HttpRequest, payload: MemberIn) -> tuple[int, dict[st
     return 201, _member(member)
 
 
-@router.get("/links", response=LinkPage, summary="1+1+N links of a grid")
+@router.get(
+    "/links",
+    response=LinkPage,
+    summary="1+1+N links of a grid",
+    description=(
+        "The 1+1+N pairs of a grid: a party member and a worker who answer together for N "
+        "households, with the households' ids; `limit` 1–500 from `offset`. Officials, grid heads, "
+        "workers and auditors whose jurisdiction covers the grid; 404 outside it."
+    ),
+)
 def link_list(request: HttpRequest, filters: Query[GridFilter]) -> dict[str, Any]:
     grid = selectors.grid_for(user=request.user, code=filters.grid)
     page, count = _page(filters, selectors.party_links(grid=grid))
     return {"count": count, "items": [_link(link) for link in page]}
 
 
-@router.post("/links", response={201: LinkOut}, summary="Link a member and a worker to households")
+@router.post(
+    "/links",
+    response={201: LinkOut},
+    summary="Link a member and a worker to households",
+    description=(
+        "Pairs a party member with a worker of your jurisdiction for 1 to 60 households of the "
+        "member's grid (1+1+N); a household belongs to one pair at most. Street and community "
+        "officials below their own post (403 otherwise); a member of a grid outside your "
+        "jurisdiction answers 404. 422 for an unknown member, worker or household, an exited "
+        "worker, a household outside the grid or linked already (naming its row)."
+    ),
+)
 def link_create(request: HttpRequest, payload: LinkIn) -> tuple[int, dict[str, Any]]:
     member = PartyMember.objects.select_related("grid").filter(pk=payload.member).first()
     if member is None:

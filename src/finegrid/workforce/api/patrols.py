@@ -23,7 +23,7 @@ from finegrid.workforce.models.patrols import Finding, HouseholdVisit, PatrolPla
 from finegrid.workforce.periods import parse_day, parse_period
 from finegrid.workforce.permissions_patrols import visible_grid
 
-router = Router(tags=["workforce"])
+router = Router()
 
 MAX_DAYS = 366
 
@@ -239,13 +239,34 @@ def _bounds(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-@router.get("/patrols", response=list[PlanOut], summary="Patrol plans of a grid")
+@router.get(
+    "/patrols",
+    response=list[PlanOut],
+    summary="Patrol plans of a grid",
+    description=(
+        "The active patrol plans (gas safety, fire passages, school gates) of `grid`, of the grids "
+        "below it and of those above it, whose plans cover it too: kind, cadence and how many "
+        "points or households they target; at most 200. Any role with a jurisdiction over the "
+        "grid; a missing `grid` answers 422, a grid outside your jurisdiction 404."
+    ),
+)
 def plans(request: HttpRequest, filters: Query[GridQuery]) -> list[dict[str, Any]]:
     grid = visible_grid(request.user, filters.grid)
     return [_plan(p) for p in selectors.plans_under(user=request.user, grid=grid)]
 
 
-@router.post("/patrols", response={201: PlanOut}, summary="Make a patrol plan for a grid")
+@router.post(
+    "/patrols",
+    response={201: PlanOut},
+    summary="Make a patrol plan for a grid",
+    description=(
+        "Makes a plan of `kind` (gas_safety, fire_passage or school_gate; its cadence follows from "
+        "the kind) for a grid, targeting the patrol `points` under it; the name defaults to the "
+        "grid's and the kind's. Grid heads and the officials above them (403 for others); a grid "
+        "outside your jurisdiction answers 404. 422 for no or an unknown kind, a point not under "
+        "the grid, or a second active plan of that kind at the grid."
+    ),
+)
 def plan_create(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, Any]]:
     grid = visible_grid(request.user, payload.grid)
     plan = services.patrol_plan_create(
@@ -259,7 +280,18 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, A
     return 201, _plan(plan)
 
 
-@router.get("/rounds", response=list[RoundOut], summary="Patrol rounds under a grid")
+@router.get(
+    "/rounds",
+    response=list[RoundOut],
+    summary="Patrol rounds under a grid",
+    description=(
+        "The rounds walked under `grid` that started between `from` and `to` (local days, both "
+        "included; the 30 days up to today by default, a year at most), with who walked them, "
+        "their stops and findings; at most 200. Any role with a jurisdiction over the grid (404 "
+        "outside it). A missing grid, a malformed day, `from` after `to` or a span over a year "
+        "answers 422."
+    ),
+)
 def rounds(request: HttpRequest, filters: Query[SpanQuery]) -> list[dict[str, Any]]:
     grid = visible_grid(request.user, filters.grid)
     since, until = _bounds(*span(filters.from_, filters.to))
@@ -267,13 +299,32 @@ def rounds(request: HttpRequest, filters: Query[SpanQuery]) -> list[dict[str, An
     return [_round(r) for r in found]
 
 
-@router.post("/rounds", response={200: RoundOut, 201: RoundOut}, summary="Start a round")
+@router.post(
+    "/rounds",
+    response={200: RoundOut, 201: RoundOut},
+    summary="Start a round",
+    description=(
+        "Starts the caller's round of a patrol `plan` (201), or answers the round of that plan "
+        "they have open already (200): a second tap is no second round. Active workers only (403 "
+        "for anyone without an active worker profile). A plan that is unknown, inactive or out of "
+        "sight, or of a grid the worker does not serve, answers 422 naming `plan`."
+    ),
+)
 def round_start(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str, Any]]:
     made, created = services.patrol_round_start(actor=request.user, plan_id=payload.plan)
     return (201 if created else 200), _round(made)
 
 
-@router.post("/rounds/{round_id}/finish", response=RoundOut, summary="Finish a round")
+@router.post(
+    "/rounds/{round_id}/finish",
+    response=RoundOut,
+    summary="Finish a round",
+    description=(
+        "Finishes one's own open round, with an optional `note`. Only the worker walking it (403 "
+        "for another worker, or for a login that is not an active worker); a round out of sight "
+        "answers 404. A round finished already answers 422."
+    ),
+)
 def round_finish(request: HttpRequest, round_id: int, payload: FinishIn) -> dict[str, Any]:
     return _round(
         services.patrol_round_finish(actor=request.user, round_id=round_id, note=payload.note)
@@ -284,6 +335,14 @@ def round_finish(request: HttpRequest, round_id: int, payload: FinishIn) -> dict
     "/rounds/{round_id}/findings",
     response={201: FindingOut},
     summary="Record a finding of a round, as a case in the same tap if asked",
+    description=(
+        "Records what one's own round found, at a patrol point or household of the round, with up "
+        "to 9 photos (ids from `POST /api/v1/cases/photos`); with `case: true` it is reported as a "
+        "case at once, in the plan's category unless `category` names another. Only the worker "
+        "walking the round (403 otherwise, 404 out of sight). 422 for no description, a point or "
+        "household not on the round, more than 9 photos, or a case asked for a finding with no "
+        "place."
+    ),
 )
 def finding_create(
     request: HttpRequest, round_id: int, payload: FindingIn
@@ -303,7 +362,17 @@ def finding_create(
     return 201, _finding(finding)
 
 
-@router.post("/findings/{finding_id}/case", response=FindingOut, summary="Make a finding a case")
+@router.post(
+    "/findings/{finding_id}/case",
+    response=FindingOut,
+    summary="Make a finding a case",
+    description=(
+        "Reports a finding as a case with its place and photos, in the plan's category unless "
+        "`category` names another; a finding that is a case already answers it unchanged. Anyone "
+        "whose jurisdiction covers the finding (404 otherwise). A finding with no patrol point or "
+        "household answers 422, as does a category the case intake refuses."
+    ),
+)
 def finding_case(request: HttpRequest, finding_id: int, payload: FindingCaseIn) -> dict[str, Any]:
     finding = services.finding_make_case(
         actor=request.user, finding_id=finding_id, category=payload.category
@@ -311,7 +380,17 @@ def finding_case(request: HttpRequest, finding_id: int, payload: FindingCaseIn) 
     return _finding(finding)
 
 
-@router.get("/visits", response=list[VisitOut], summary="Household visits under a grid")
+@router.get(
+    "/visits",
+    response=list[VisitOut],
+    summary="Household visits under a grid",
+    description=(
+        "The household visits (入户走访) made under `grid` between `from` and `to` (local days, "
+        "both included; the last 30 days by default, a year at most), with their outcome and needs "
+        "found; at most 200. Any role with a jurisdiction over the grid (404 outside it). A "
+        "missing grid, a malformed day or a bad span answers 422."
+    ),
+)
 def visits(request: HttpRequest, filters: Query[SpanQuery]) -> list[dict[str, Any]]:
     grid = visible_grid(request.user, filters.grid)
     since, until = _bounds(*span(filters.from_, filters.to))
@@ -319,7 +398,18 @@ def visits(request: HttpRequest, filters: Query[SpanQuery]) -> list[dict[str, An
     return [_visit(v) for v in found]
 
 
-@router.post("/visits", response={201: VisitOut}, summary="Record a household visit")
+@router.post(
+    "/visits",
+    response={201: VisitOut},
+    summary="Record a household visit",
+    description=(
+        "Records the caller's visit to a household of a micro-grid they serve, with its `outcome` "
+        "(met, not_home, needs_found) and the needs found. Active workers only (403 otherwise). "
+        "Every problem is answered in one 422: an unknown household or one outside your "
+        "jurisdiction, a household of a micro-grid you do not serve, an unknown outcome, or "
+        "needs_found without the needs."
+    ),
+)
 def visit_create(request: HttpRequest, payload: VisitIn) -> tuple[int, dict[str, Any]]:
     visit = services.household_visit_record(
         actor=request.user,
@@ -356,7 +446,18 @@ class CoverageQuery(Input):
     period: str = Field("", description="2026-W49, 2026-12 or 2026-Q4; this quarter if empty")
 
 
-@router.get("/coverage", response=CoverageOut, summary="Coverage of the micro-grids of a grid")
+@router.get(
+    "/coverage",
+    response=CoverageOut,
+    summary="Coverage of the micro-grids of a grid",
+    description=(
+        "For `period` (2026-W49, 2026-12 or 2026-Q4; this quarter by default), how many households "
+        "of each micro-grid under `grid` were visited and reached and how many patrol points "
+        "checked, with the total and what was left overdue from the period before; read from the "
+        "rollups each check-in and visit moves. Any role with a jurisdiction over the grid (404 "
+        "outside it). A missing grid or a malformed period answers 422."
+    ),
+)
 def coverage(request: HttpRequest, filters: Query[CoverageQuery]) -> dict[str, Any]:
     grid = visible_grid(request.user, filters.grid)
     period = parse_period(filters.period)
@@ -373,7 +474,18 @@ def coverage(request: HttpRequest, filters: Query[CoverageQuery]) -> dict[str, A
     }
 
 
-@router.get("/workload", response=WorkloadOut, summary="Workload of the workers of a grid")
+@router.get(
+    "/workload",
+    response=WorkloadOut,
+    summary="Workload of the workers of a grid",
+    description=(
+        "Per worker serving under `grid`, between `from` and `to` (local days; the last 30 by "
+        "default): households served, check-ins, visits, cases reported and handled, the share "
+        "handled on time, and `status` against the grid's median — overloaded (twice the median "
+        "activity or half again its households), idle (under a quarter) or normal. Any role with a "
+        "jurisdiction over the grid (404 outside it); a missing grid or a bad span answers 422."
+    ),
+)
 def workload(request: HttpRequest, filters: Query[SpanQuery]) -> dict[str, Any]:
     grid = visible_grid(request.user, filters.grid)
     since, until = span(filters.from_, filters.to)

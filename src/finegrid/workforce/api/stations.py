@@ -14,6 +14,7 @@ from ninja import Router, Schema
 
 from finegrid.cases.clock import LOCAL
 from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.openapi import refuses
 from finegrid.core.schemas import Input
 from finegrid.grids.selectors import grid_get
 from finegrid.workforce import selectors_stations as sel
@@ -21,7 +22,7 @@ from finegrid.workforce import services_stations as svc
 from finegrid.workforce.models import Booking, Shift, Station, StationService, Worker
 from finegrid.workforce.permissions_stations import may_edit_station
 
-router = Router(tags=["workforce"])
+router = Router()
 
 
 def _labels(value: str) -> dict[str, str]:
@@ -122,13 +123,32 @@ def _data(payload: Input, *, exclude_unset: bool) -> dict[str, Any]:
     return data
 
 
-@router.get("/stations", response=list[StationOut])
+@router.get(
+    "/stations",
+    response=list[StationOut],
+    summary="Service stations serving a grid, or under it",
+    description=(
+        "The service stations (党群服务站) at `grid` or above it, which serve it, and those under "
+        "it: address, opening hours, services, the URL of its calendar of shifts (iCalendar) and "
+        "`can_edit`. Any role whose jurisdiction covers the grid; a grid outside it answers 404."
+    ),
+)
 def stations(request: HttpRequest, grid: str) -> list[dict[str, Any]]:
-    """Stations serving the grid (at it or above it) or under it."""
     return [_station_out(request, s) for s in sel.stations_for_grid(user=request.user, code=grid)]
 
 
-@router.post("/stations", response={201: StationDetail})
+@router.post(
+    "/stations",
+    response={201: StationDetail},
+    summary="Open a service station at a grid",
+    description=(
+        "Opens a station at a grid of your jurisdiction, with its address, position, phone, weekly "
+        "opening hours (weekday 0 = Monday, HH:MM) and services. Street and community officials "
+        "over the grid (403 otherwise); a grid outside your jurisdiction answers 404. 422 for a "
+        "missing name, an unknown service, a position out of range, or opening hours that are "
+        "malformed, end before they start or overlap."
+    ),
+)
 def station_create(request: HttpRequest, payload: StationIn) -> tuple[int, dict[str, Any]]:
     grid = grid_get(user=request.user, code=payload.grid)
     station = svc.station_create(
@@ -137,12 +157,30 @@ def station_create(request: HttpRequest, payload: StationIn) -> tuple[int, dict[
     return 201, _station_out(request, station, rooms=True)
 
 
-@router.get("/stations/{station_id}", response=StationDetail)
+@router.get(
+    "/stations/{station_id}",
+    response=StationDetail,
+    summary="One service station, with its rooms",
+    description=(
+        "A station's details, opening hours, services, calendar URL and rooms with their capacity. "
+        "Staff whose jurisdiction covers its grid, and the staff of the grids it serves; any other "
+        "station answers 404 like a missing one."
+    ),
+)
 def station_detail(request: HttpRequest, station_id: int) -> dict[str, Any]:
     return _station_out(request, sel.station_get(user=request.user, pk=station_id), rooms=True)
 
 
-@router.patch("/stations/{station_id}", response=StationDetail)
+@router.patch(
+    "/stations/{station_id}",
+    response=StationDetail,
+    summary="Change a station's details, hours or services",
+    description=(
+        "Changes the fields sent (a list sent replaces the whole list) and leaves the others. "
+        "Street and community officials over the station's grid; 403 for those who only see it, "
+        "404 for a station out of sight. The same 422s as opening one."
+    ),
+)
 def station_patch(request: HttpRequest, station_id: int, payload: StationPatch) -> dict[str, Any]:
     station = sel.station_get(user=request.user, pk=station_id)
     svc.station_update(actor=request.user, station=station, **_data(payload, exclude_unset=True))
@@ -202,7 +240,16 @@ def month_span(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     return start, nxt
 
 
-@router.get("/stations/{station_id}/shifts", response=list[ShiftOut])
+@router.get(
+    "/stations/{station_id}/shifts",
+    response=list[ShiftOut],
+    summary="A station's shifts in a month",
+    description=(
+        "The duty and visiting-service shifts of the station in `month` (YYYY-MM, this month by "
+        "default), in start order, times in Chengdu's offset. Whoever sees the station; another "
+        "station answers 404. A malformed month answers 422."
+    ),
+)
 def station_shifts(
     request: HttpRequest, station_id: int, month: str | None = None
 ) -> list[dict[str, Any]]:
@@ -210,7 +257,19 @@ def station_shifts(
     return [_shift_out(s) for s in sel.station_shifts(station, *month_span(*parse_month(month)))]
 
 
-@router.post("/stations/{station_id}/roster", response={201: list[ShiftOut]})
+@router.post(
+    "/stations/{station_id}/roster",
+    response={201: list[ShiftOut]},
+    summary="(Re)write a station's roster for a month",
+    description=(
+        "Writes the month's duty shifts — one per opening interval of each open day, the grid "
+        "heads under the station taking turns day by day, holidays skipped — and the visiting "
+        "services' shifts, from today on: the month's shifts from today are replaced, past days "
+        "stay. Answers the month's shifts. Street and community officials over the station (403 "
+        "otherwise, 404 out of sight). 422 for a malformed month, one outside 2000–2100, no grid "
+        "head under the station, or shifts that overlap a person's others."
+    ),
+)
 def roster_generate(
     request: HttpRequest, station_id: int, payload: RosterIn
 ) -> tuple[int, list[dict[str, Any]]]:
@@ -220,7 +279,19 @@ def roster_generate(
     return 201, [_shift_out(s) for s in sel.station_shifts(station, *month_span(year, month))]
 
 
-@router.patch("/stations/{station_id}/shifts/{shift_id}", response=ShiftOut)
+@router.patch(
+    "/stations/{station_id}/shifts/{shift_id}",
+    response=ShiftOut,
+    summary="Give a station shift to another grid head, or change its times",
+    description=(
+        "Changes the `person` (a username) or the times of one shift of the station; a duty shift "
+        "goes only to a grid head under the station. Street and community officials over the "
+        "station (403 otherwise); a station out of sight or a shift of another station answers "
+        "404. 422 for anyone else on a duty shift, times without an offset, an end before the "
+        "start, a shift over 24 hours or outside the opening hours, or one that overlaps the "
+        "person's other shifts."
+    ),
+)
 def shift_patch(
     request: HttpRequest, station_id: int, shift_id: int, payload: ShiftPatch
 ) -> dict[str, Any]:
@@ -280,7 +351,16 @@ def _booking_out(b: Booking) -> dict[str, Any]:
     }
 
 
-@router.get("/stations/{station_id}/bookings", response=list[BookingOut])
+@router.get(
+    "/stations/{station_id}/bookings",
+    response=list[BookingOut],
+    summary="Room bookings of a station in a month",
+    description=(
+        "The bookings of the station's rooms in `month` (YYYY-MM, this month by default), "
+        "cancelled ones included and marked. Whoever sees the station; another station answers "
+        "404. A malformed month answers 422."
+    ),
+)
 def bookings(
     request: HttpRequest, station_id: int, month: str | None = None
 ) -> list[dict[str, Any]]:
@@ -290,7 +370,19 @@ def bookings(
     ]
 
 
-@router.post("/stations/{station_id}/bookings", response={201: BookingOut})
+@router.post(
+    "/stations/{station_id}/bookings",
+    response={201: BookingOut},
+    summary="Book a room of a station",
+    description=(
+        "Books one of the station's rooms for a meeting, within its opening hours. Anyone who sees "
+        "the station; another station or a room of another station answers 404. A room already "
+        "booked at that time answers 409 naming `starts_at` (of two requests at once, the second); "
+        "no title, times without an offset, an end before the start or a time outside the opening "
+        "hours answers 422."
+    ),
+    openapi_extra=refuses(409, "The room is booked at that time. 该时段已被预约。"),
+)
 def booking_create(
     request: HttpRequest, station_id: int, payload: BookingIn
 ) -> tuple[int, dict[str, Any]]:
@@ -307,7 +399,16 @@ def booking_create(
     return 201, _booking_out(booking)
 
 
-@router.post("/stations/{station_id}/bookings/{booking_id}/cancel", response=BookingOut)
+@router.post(
+    "/stations/{station_id}/bookings/{booking_id}/cancel",
+    response=BookingOut,
+    summary="Cancel a room booking",
+    description=(
+        "Cancels a booking of the station and frees its slot; cancelling again is not refused and "
+        "keeps the first cancellation. Anyone who sees the station; another station or a booking "
+        "of another station answers 404."
+    ),
+)
 def booking_cancel(request: HttpRequest, station_id: int, booking_id: int) -> dict[str, Any]:
     station = sel.station_get(user=request.user, pk=station_id)
     booking = svc.booking_cancel(
@@ -323,9 +424,17 @@ class CalendarOut(Schema):
     url: str
 
 
-@router.post("/calendar/rotate", response=CalendarOut)
+@router.post(
+    "/calendar/rotate",
+    response=CalendarOut,
+    summary="Renew the secret URL of my calendar of shifts",
+    description=(
+        "A new secret URL for the caller's own calendar feed (iCalendar, for a phone's calendar "
+        "app); the old URL stops answering at once. For workers only: a login without a worker "
+        "profile answers 404."
+    ),
+)
 def calendar_rotate(request: HttpRequest) -> dict[str, str]:
-    """A new secret URL for one's own calendar feed; the old one stops answering."""
     worker = Worker.objects.filter(user_id=request.user.pk or 0).first()
     if worker is None:
         raise NotFound(_("You have no worker profile, so no calendar of shifts."))

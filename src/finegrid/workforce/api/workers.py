@@ -21,7 +21,7 @@ from finegrid.workforce import selectors_workers as selectors
 from finegrid.workforce import services_workers as services
 from finegrid.workforce.models import Origin, Worker, WorkerGrid, WorkerStatus, WorkerType
 
-router = Router(tags=["workforce"])
+router = Router()
 
 MAX_LIMIT = 200
 
@@ -143,7 +143,17 @@ def current_grids() -> Prefetch[Any]:
     )
 
 
-@router.get("/workers", response=WorkerPage, summary="List workers in your jurisdiction")
+@router.get(
+    "/workers",
+    response=WorkerPage,
+    summary="List workers in your jurisdiction",
+    description=(
+        "The worker profiles of your jurisdiction (with `grid`, those serving it or a grid below), "
+        "filtered by `type`, `origin` and `status`, phones masked; `limit` 1–200 (50 by default) "
+        "from `offset`. Officials, grid heads, workers and auditors; a `grid` outside your "
+        "jurisdiction answers 404. A bad limit or offset answers 422."
+    ),
+)
 def worker_list(request: HttpRequest, filters: Query[WorkerFilters]) -> dict[str, Any]:
     if not 1 <= filters.limit <= MAX_LIMIT:
         raise InvalidInput(Problem(_("limit must be between 1 and 200."), field="limit"))
@@ -161,7 +171,19 @@ def worker_list(request: HttpRequest, filters: Query[WorkerFilters]) -> dict[str
     return {"count": qs.count(), "items": [_out(w) for w in page]}
 
 
-@router.post("/workers", response={201: WorkerDetail}, summary="Register a worker (applied)")
+@router.post(
+    "/workers",
+    response={201: WorkerDetail},
+    summary="Register a worker (applied)",
+    description=(
+        "Gives an existing login (`username`) a worker profile in the status applied (申请), "
+        "serving `grids` (codes; the first is its home), with its type, origin, skills and phone "
+        "(stored encrypted). Street and community officials, each for the grids below their own "
+        "post (403 otherwise); a grid outside your jurisdiction answers 404. 422 for an unknown "
+        "username or grid code, no grid, a login that has a profile already, more than 20 skills "
+        "or a bad phone."
+    ),
+)
 def worker_create(request: HttpRequest, payload: WorkerIn) -> tuple[int, dict[str, Any]]:
     user = User.objects.filter(username=payload.username, is_active=True).first()
     if user is None:
@@ -185,7 +207,17 @@ def worker_create(request: HttpRequest, payload: WorkerIn) -> tuple[int, dict[st
     return 201, _detail(request, worker)
 
 
-@router.get("/workers/{worker_id}", response=WorkerDetail, summary="One worker and their history")
+@router.get(
+    "/workers/{worker_id}",
+    response=WorkerDetail,
+    summary="One worker and their history",
+    description=(
+        "A worker of your jurisdiction: profile, the grids served and since when, every move of "
+        "the lifecycle with its reason and who made it, and `can_manage` (whether you may move "
+        "them). Phone masked. Officials, grid heads, workers and auditors; a worker outside your "
+        "jurisdiction answers 404."
+    ),
+)
 def worker_get(request: HttpRequest, worker_id: int) -> dict[str, Any]:
     return _detail(request, selectors.worker_get(user=request.user, pk=worker_id))
 
@@ -194,6 +226,13 @@ def worker_get(request: HttpRequest, worker_id: int) -> dict[str, Any]:
     "/workers/{worker_id}/moves",
     response=WorkerDetail,
     summary="Move a worker along the entry-and-exit lifecycle",
+    description=(
+        "Moves a worker to status `to` with a `reason`: applied → vetted → trained → active, "
+        "active ⇄ suspended, and exited from any status (which ends their duties and grid roles at "
+        "once). Street and community officials below their own post (403 otherwise); 404 outside "
+        "your jurisdiction. A move the lifecycle does not allow, an unknown status or a missing "
+        "reason answers 422."
+    ),
 )
 def worker_move(request: HttpRequest, worker_id: int, payload: WorkerMoveIn) -> dict[str, Any]:
     worker = selectors.worker_get(user=request.user, pk=worker_id)
