@@ -51,6 +51,7 @@ PACKAGES = [
     Package("htmx.org", "2.0.11", ("dist/htmx.min.js", "LICENSE"), "page fragments"),
     # decodes QR codes from camera frames where the browser has no BarcodeDetector
     Package("jsqr", "1.4.0", ("dist/jsQR.js", "LICENSE"), "QR scanning"),
+    Package("echarts", "5.6.0", ("dist/echarts.min.js", "LICENSE", "NOTICE"), "charts"),
 ]
 
 
