@@ -4,9 +4,12 @@ enrolled yet, in a household of a given micro-grid."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from finegrid.accounts.models import User
+from finegrid.care.models import Device, Enrolment
+from finegrid.care.services import ContactSpec, DeviceSpec, enrolment_create
 from finegrid.grids.models import Grid
 from finegrid.grids.services import household_create
 from finegrid.registry.models import CareKind, Gender, Person, Relation
@@ -50,3 +53,23 @@ def enrol_body(person: Person, **extra: Any) -> dict[str, Any]:
     }
     body.update(extra)
     return body
+
+
+@dataclass
+class Enrolled:
+    enrolment: Enrolment
+    button: Device
+    button_key: str
+
+
+def enrol_person(actor: User, micro: Grid, *, name: str, phone: str) -> Enrolled:
+    """Someone with a care tag in ``micro``, enrolled with a button and one family contact."""
+    person = tagged_person(actor, micro, name=name, phone=phone)
+    done = enrolment_create(
+        actor=actor,
+        person=person,
+        devices=[DeviceSpec("button", "按钮")],
+        contacts=[ContactSpec("家属", "13800138000", "子女")],
+    )
+    (button, key), *_rest = done.devices
+    return Enrolled(done.enrolment, button, key)

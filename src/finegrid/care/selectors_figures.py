@@ -139,8 +139,9 @@ def _figure(
             outcomes[outcome] += 1
         out.unanswered += bool(exhausted)
         for s in STANDARD:
-            # a call counts once it is decided: acknowledged, or older than the limit
-            if ack is not None or (now - created).total_seconds() >= s:
+            # a call counts once it is decided: acknowledged, unanswered by the whole chain,
+            # or older than the limit (a call pressed a moment ago has not failed yet)
+            if ack is not None or exhausted or (now - created).total_seconds() >= s:
                 decided[s] += 1
                 hits[s] += ack is not None and ack <= s
     out.acknowledged = len(acks)
