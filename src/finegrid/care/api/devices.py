@@ -46,11 +46,11 @@ class EnrolIn(Input):
     note: str = Field("", max_length=200)
 
 
-class ReasonIn(Input):
+class CareReasonIn(Input):
     reason: str = Field("", max_length=200)
 
 
-class NoteIn(Input):
+class DeviceCheckNoteIn(Input):
     note: str = Field("", max_length=200)
 
 
@@ -72,7 +72,7 @@ class EnrolmentQuery(Input):
     offset: int = 0
 
 
-class CheckOut(Schema):
+class DeviceCheckOut(Schema):
     id: int
     reason: str
     reason_label: str
@@ -145,14 +145,6 @@ class ChainOut(Schema):
     default: bool = Field(description="true: the community has no chain of its own yet")
     may_edit: bool
     steps: list[dict[str, Any]]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    message_en: str
-    field: str | None = None
-    retry_after: int | None = None
 
 
 def _iso(value: Any) -> str | None:
@@ -326,7 +318,7 @@ def enrolment_device_add(
     response=EnrolmentOut,
     summary="End an enrolment (its devices are revoked)",
 )
-def enrolment_end(request: HttpRequest, enrolment_id: int, payload: ReasonIn) -> dict[str, Any]:
+def enrolment_end(request: HttpRequest, enrolment_id: int, payload: CareReasonIn) -> dict[str, Any]:
     e = selectors.enrolment_get(user=request.user, pk=enrolment_id)
     services_devices.enrolment_end(
         actor=request.user,  # type: ignore[arg-type]
@@ -341,7 +333,7 @@ def enrolment_end(request: HttpRequest, enrolment_id: int, payload: ReasonIn) ->
     response=DeviceOut,
     summary="Revoke a device: its key is refused from now on",
 )
-def device_revoke(request: HttpRequest, device_id: int, payload: ReasonIn) -> dict[str, Any]:
+def device_revoke(request: HttpRequest, device_id: int, payload: CareReasonIn) -> dict[str, Any]:
     device = selectors.device_get(user=request.user, pk=device_id)
     device = services_devices.device_withdraw(
         actor=request.user,  # type: ignore[arg-type]
@@ -357,13 +349,15 @@ def device_revoke(request: HttpRequest, device_id: int, payload: ReasonIn) -> di
 @router.post(
     "/devices/heartbeat",
     auth=None,
-    response={200: HeartbeatOut, 403: ErrorOut, 429: ErrorOut},
+    response={200: HeartbeatOut, 403: dict[str, Any], 429: dict[str, Any]},
     summary="A device says it is alive (with its battery level)",
     description=(
         "The device key in `X-Device-Key`. A device silent for "
         "CARE_HEARTBEAT_SILENCE_HOURS, or reporting a battery at or below CARE_LOW_BATTERY, "
         "gets a check by its micro-grid worker; a heartbeat closes it. More than six a minute "
-        "from one key answer 429 with `Retry-After`."
+        "from one key answer 429 with `Retry-After` (and `retry_after` in the body, seconds); an "
+        "unknown or revoked key 403 naming `X-Device-Key`. Both are recorded as refusals, a "
+        "flood once a minute."
     ),
 )
 def device_heartbeat(
@@ -403,7 +397,7 @@ def device_heartbeat(
 
 @router.get(
     "/device-checks",
-    response=list[CheckOut],
+    response=list[DeviceCheckOut],
     summary="Devices to check: silent too long or on a low battery",
 )
 def checks_list(request: HttpRequest, grid: str = Query("")) -> list[dict[str, Any]]:
@@ -417,10 +411,10 @@ def checks_list(request: HttpRequest, grid: str = Query("")) -> list[dict[str, A
 
 @router.post(
     "/device-checks/{check_id}/close",
-    response=CheckOut,
+    response=DeviceCheckOut,
     summary="Close a device check, saying what was found",
 )
-def check_close(request: HttpRequest, check_id: int, payload: NoteIn) -> dict[str, Any]:
+def check_close(request: HttpRequest, check_id: int, payload: DeviceCheckNoteIn) -> dict[str, Any]:
     check = selectors.check_get(user=request.user, pk=check_id)
     services_devices.device_check_close(
         actor=request.user,  # type: ignore[arg-type]

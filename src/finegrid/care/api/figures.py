@@ -20,7 +20,7 @@ class FiguresQuery(Input):
     months: int = Field(1, description="how many months, ending with `month` (1–24)")
 
 
-class Seconds(Schema):
+class FigureSeconds(Schema):
     median: float | None
     p90: float | None
 
@@ -31,7 +31,7 @@ class FiguresOut(Schema):
     month: str
     calls: int
     acknowledged: int
-    ack_seconds: Seconds = Field(description="press to first acknowledgement")
+    ack_seconds: FigureSeconds = Field(description="press to first acknowledgement")
     within_60s: float | None = Field(
         description="% of calls acknowledged within 60 s (of those decided by then)"
     )
@@ -39,7 +39,7 @@ class FiguresOut(Schema):
     meets_60s: bool | None
     meets_180s: bool | None
     arrived: int
-    arrival_seconds: Seconds = Field(description="press to arrival at the door")
+    arrival_seconds: FigureSeconds = Field(description="press to arrival at the door")
     outcomes: dict[str, int]
     unanswered: int = Field(description="calls that ran the whole chain with nobody answering")
 

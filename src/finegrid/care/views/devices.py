@@ -207,8 +207,8 @@ def enrolments(request: HttpRequest) -> HttpResponse:
 
 @service_page
 @require_http_methods(["GET", "POST"])
-def enrol(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_for_enrolment(user=request.user, pk=person_id)
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_for_enrolment(user=request.user, pk=pk)
     services_devices.access_enrol(request.user, person.grid_path)
     form = EnrolForm(request.POST or None)
     status = 200
@@ -416,7 +416,7 @@ def chain_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 urlpatterns = [
     path("enrolments/", enrolments, name="enrolments"),
-    path("enrolments/new/<int:person_id>/", enrol, name="enrol"),
+    path("enrolments/new/<int:pk>/", enrol, name="enrol"),
     path("enrolments/<int:pk>/", enrolment, name="enrolment"),
     path("enrolments/<int:pk>/devices", device_add, name="device_add"),
     path("enrolments/<int:pk>/end", enrolment_end, name="enrolment_end"),
