@@ -89,6 +89,22 @@ def test_one_open_check_per_device_is_a_database_rule(elder: Any) -> None:
     assert DeviceCheck.objects.count() == 1
 
 
+def test_a_sweep_that_finds_a_device_another_process_just_checked_skips_it(
+    elder: Any, clock: Any, monkeypatch: Any
+) -> None:
+    from finegrid.care import services_devices
+
+    clock.shift(dt.timedelta(hours=HOURS + 1))
+    seen = services_devices._due_devices(timezone.now(), 10)
+    assert device_checks_sweep() == 1
+    # a second process read the same devices before the first one's insert committed
+    monkeypatch.setattr(services_devices, "_due_devices", lambda now, limit: seen)
+    clock.shift(dt.timedelta(seconds=1))
+    assert device_checks_sweep() == 0
+    assert DeviceCheck.objects.count() == 1
+    assert Notification.objects.filter(kind="care.device_check").count() == 1
+
+
 def test_a_device_never_heard_is_silent_from_its_enrolment(elder: Any, clock: Any) -> None:
     clock.shift(dt.timedelta(hours=HOURS + 1))
     assert device_checks_sweep() == 1

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,7 @@ from finegrid.care.models import (
 )
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
 from finegrid.grids.models import Duty, Responsibility
-from finegrid.notifications.services import notify
+from finegrid.notifications.services import notification_rows, notify_rows
 from finegrid.registry.models import Person
 
 logger = logging.getLogger(__name__)
@@ -330,34 +330,45 @@ def _workers_of(checks: list[DeviceCheck]) -> dict[int, set[int]]:
 def device_checks_sweep(now: dt.datetime | None = None, limit: int = 500) -> int:
     """Open a check for every device gone quiet or running flat; close those of revoked devices
     and ended enrolments. Run by every server's periodic loop: the partial unique constraint
-    lets one process open a device's check, the others skip it. Answers how many opened."""
+    lets one process open a device's check and the others' inserts are skipped (ON CONFLICT DO
+    NOTHING / INSERT OR IGNORE), in a fixed number of queries however many open. Answers how
+    many this run opened."""
     now = now or timezone.now()
     _close_checks(
         Q(device__revoked_at__isnull=False) | Q(enrolment__ended_at__isnull=False),
         now=now,
         end=CheckEnd.GONE,
     )
-    opened: list[DeviceCheck] = []
+    due = _due_devices(now, limit)
+    if not due:
+        return 0
     silence = now - dt.timedelta(hours=settings.CARE_HEARTBEAT_SILENCE_HOURS)
-    for device in _due_devices(now, limit):
-        heard = device.last_heartbeat_at or device.created_at
-        reason = CheckReason.SILENT if heard < silence else CheckReason.LOW_BATTERY
-        check = DeviceCheck(
-            device=device,
-            enrolment=device.enrolment,
-            micro_grid_id=device.enrolment.micro_grid_id,
-            grid_path=device.enrolment.grid_path,
-            reason=reason,
-            opened_at=now,
-            battery=device.battery,
-            last_heartbeat_at=device.last_heartbeat_at,
-        )
-        try:
-            with transaction.atomic():
-                check.save(force_insert=True)
-        except IntegrityError:
-            continue  # another server's sweep opened it first
-        opened.append(check)
+    DeviceCheck.objects.bulk_create(
+        [
+            DeviceCheck(
+                device=device,
+                enrolment=device.enrolment,
+                micro_grid_id=device.enrolment.micro_grid_id,
+                grid_path=device.enrolment.grid_path,
+                reason=(
+                    CheckReason.SILENT
+                    if (device.last_heartbeat_at or device.created_at) < silence
+                    else CheckReason.LOW_BATTERY
+                ),
+                opened_at=now,
+                battery=device.battery,
+                last_heartbeat_at=device.last_heartbeat_at,
+            )
+            for device in due
+        ],
+        ignore_conflicts=True,
+    )
+    # ours are those opened at this very moment: another process's sweep has its own clock
+    opened = list(
+        DeviceCheck.objects.filter(
+            device__in=[d.pk for d in due], opened_at=now, closed_at__isnull=True
+        ).select_related("device", "enrolment__person")
+    )
     if opened:
         _tell_workers(opened)
     return len(opened)
@@ -366,6 +377,7 @@ def device_checks_sweep(now: dt.datetime | None = None, limit: int = 500) -> int
 def _tell_workers(checks: list[DeviceCheck]) -> None:
     workers = _workers_of(checks)
     url = reverse("care:enrolments") + "#checks"
+    rows = []
     for check in checks:
         params = {
             "name": check.enrolment.person.name,
@@ -376,18 +388,19 @@ def _tell_workers(checks: list[DeviceCheck]) -> None:
             if check.reason == CheckReason.SILENT
             else _("Check the emergency device of %(name)s (%(device)s): battery low.")
         )
-        try:
-            with transaction.atomic():
-                notify(
-                    users=sorted(workers.get(check.pk, set())),
-                    kind=NOTICE_KIND,
-                    title=title,
-                    params=params,
-                    url=url,
-                )
-        except Exception:
-            # the check is open and listed whatever happens to the notice
-            logger.exception("care: telling the workers of device check %s failed", check.pk)
+        rows += notification_rows(
+            users=sorted(workers.get(check.pk, set())),
+            kind=NOTICE_KIND,
+            title=title,
+            params=params,
+            subject=None,
+            url=url,
+        )
+    try:
+        notify_rows(rows)
+    except Exception:
+        # the checks are open and listed whatever happens to the notices
+        logger.exception("care: telling the workers of %d device checks failed", len(checks))
 
 
 def device_check_close(
