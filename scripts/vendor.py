@@ -51,6 +51,8 @@ PACKAGES = [
     Package("htmx.org", "2.0.11", ("dist/htmx.min.js", "LICENSE"), "page fragments"),
     # decodes QR codes from camera frames where the browser has no BarcodeDetector
     Package("jsqr", "1.4.0", ("dist/jsQR.js", "LICENSE"), "QR scanning"),
+    # the accessibility rules the browser tests run on the main pages; no page loads it
+    Package("axe-core", "4.11.0", ("axe.min.js", "LICENSE"), "accessibility checks in tests"),
     Package("echarts", "5.6.0", ("dist/echarts.min.js", "LICENSE", "NOTICE"), "charts"),
 ]
 

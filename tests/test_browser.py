@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from finegrid.grids.models import Grid, Level
+from tests.axe import serious_violations
 
 # Playwright's sync API runs an event loop in this thread; the test server and the ORM calls
 # here are ordinary synchronous code, which Django would otherwise refuse in that context.
@@ -87,6 +88,7 @@ def test_the_leader_drills_down_from_community_to_micro_grid(
     page.locator(f'path.grid-poly[data-code="{micro.code}"]').wait_for()
     assert grid.name in page.inner_text("#grid-crumbs")
     assert errors == []
+    assert serious_violations(page) == []
 
 
 def test_the_worker_sees_only_their_own_micro_grid(
@@ -111,6 +113,7 @@ def test_the_worker_sees_only_their_own_micro_grid(
     assert status == 404
     # usable on a phone: nothing wider than the screen
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+    assert serious_violations(page) == []
 
 
 def test_the_public_board_prints_its_people_and_qr_code(
@@ -127,6 +130,7 @@ def test_the_public_board_prints_its_people_and_qr_code(
     qr.wait_for()
     assert page.evaluate("img => img.naturalWidth", qr.element_handle()) > 0
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+    assert serious_violations(page) == []
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     assert errors == []

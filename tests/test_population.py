@@ -14,9 +14,10 @@ from stdnum.cn import uscc
 
 from finegrid.accounts.models import User
 from finegrid.core import pii
-from finegrid.demo import population
+from finegrid.demo import identity
 from finegrid.demo.generator import SCALES
-from finegrid.demo.population import JINFENG, REFERENCE, Home, draw, jinfeng_target
+from finegrid.demo.identity import JINFENG, REFERENCE
+from finegrid.demo.town import Home, draw, jinfeng_target
 from finegrid.grids.models import Grid, Household
 from finegrid.registry import validators
 from finegrid.registry.models import (
@@ -44,10 +45,10 @@ def _age(birth: dt.date) -> int:
 
 
 def test_every_region_code_exists() -> None:
-    population.check_origins()
-    for code, _weight in population.ORIGINS:
+    identity.check_origins()
+    for code, _weight in identity.ORIGINS:
         assert validators.region_exists(code), code
-    for old in population.PREDECESSORS.values():
+    for old in identity.PREDECESSORS.values():
         assert all(validators.region_exists(code) for code in old), old
 
 

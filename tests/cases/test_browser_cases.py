@@ -16,6 +16,7 @@ from django.apps import apps
 from finegrid.accounts.models import User
 from finegrid.cases import taxonomy
 from finegrid.cases.models import Case, Department, Status
+from tests.axe import serious_violations
 from tests.cases.helpers import department_user, staff_net
 from tests.conftest import PASSWORD, Net
 
@@ -77,6 +78,8 @@ def _act(page: Any, action: str, fill: dict[str, str] | None = None) -> None:
 
 
 def _shot(page: Any, name: str) -> None:
+    # every page a step lands on is checked for accessibility (axe-core, serious and worse)
+    assert serious_violations(page) == [], name
     if not SHOTS:
         return
     Path(SHOTS).mkdir(parents=True, exist_ok=True)

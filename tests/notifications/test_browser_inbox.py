@@ -16,6 +16,7 @@ from django.apps import apps
 from finegrid.accounts.models import User
 from finegrid.cases import taxonomy
 from finegrid.notifications.models import Notification
+from tests.axe import serious_violations
 from tests.conftest import PASSWORD, Net
 from tests.notifications.helpers import dispatched_to
 
@@ -41,6 +42,8 @@ def browser() -> Iterator[Any]:
 
 
 def _shot(page: Any, name: str) -> None:
+    # every page a step lands on is checked for accessibility (axe-core, serious and worse)
+    assert serious_violations(page) == [], name
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)

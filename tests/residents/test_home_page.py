@@ -68,12 +68,14 @@ def test_a_resident_moved_to_another_micro_grid_sees_the_new_one(
 
 def test_what_is_coming_is_shown_as_cards_not_links(net: Net, resident: User) -> None:
     page = client_for(resident).get("/home/").content.decode()
-    for capability in ("emergency", "votes", "points"):
+    for capability in ("votes", "points"):
         start = page.index(f'data-capability="{capability}"')
         card = page[start : page.index("</article>", start)]
         assert 'aria-disabled="true"' in page[start - 80 : start + 80]
         assert "即将上线" in card and "<a " not in card and "href" not in card
-    assert "一键呼叫" in page and "议事投票" in page and "积分" in page
+    assert "议事投票" in page and "积分" in page
+    # not enrolled for the emergency call: no button (tests/care covers the enrolled home)
+    assert 'id="sos-link"' not in page
 
 
 def test_the_home_reads_in_a_constant_number_of_queries(
@@ -109,4 +111,4 @@ def _english(user: Any) -> Any:
 
 def test_the_home_speaks_english_when_asked(net: Net, resident: User) -> None:
     page = _english(resident).get("/home/").content.decode()
-    assert "My home" in page and "Coming soon" in page and "Emergency call" in page
+    assert "My home" in page and "Coming soon" in page and "Deliberation and votes" in page

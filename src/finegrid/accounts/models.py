@@ -89,10 +89,14 @@ def token_digest(key: str) -> str:
 class ApiToken(BaseModel):
     """A bearer token for API clients; only its SHA-256 is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=64, blank=True)
-    digest = models.CharField(max_length=64, unique=True)  # lookup by presented token
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    digest = models.CharField(
+        max_length=64, unique=True, verbose_name=_("digest")
+    )  # lookup by presented token
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used"))
 
     class Meta:
         verbose_name = _("API token")

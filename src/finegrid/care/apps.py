@@ -7,12 +7,17 @@ class CareConfig(AppConfig):
     verbose_name = _("Care")
 
     def ready(self) -> None:
-        from finegrid.core import periodic, pii
+        from finegrid.care.demo import seed
+        from finegrid.core import periodic, pii, seeding
+
+        seeding.register("care", seed, order=20)  # after the workforce (order 10)
 
         pii.register_sealed("care.FamilyContact", [pii.Sealed("phone_enc")])
         pii.register_sealed("care.Outbound", [pii.Sealed("phone_enc")])
 
-        from finegrid.care import outbox, services
+        from finegrid.care import cards, outbox, services
+
+        cards.register()
 
         # the chain's clocks and the outbox: tight loops, so an escalation fires within a second
         # of its deadline and an alert leaves within a fraction of a second of being written

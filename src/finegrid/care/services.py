@@ -68,6 +68,8 @@ OFFICIALS = frozenset(
 CHAIN_KEEPERS = frozenset(
     {Role.COMMUNITY_OFFICIAL, Role.STREET_OFFICIAL, Role.STREET_LEADER, Role.SYSTEM_ADMIN}
 )
+# who may start the chain from a door nobody opens
+KNOCKERS = frozenset({Role.MICRO_WORKER, *OFFICIALS})
 KEY_PREFIX = "fgd_"
 
 

@@ -123,7 +123,7 @@ class Category(BaseModel):
         _("resolve within, follow up"), default=10 * 8 * 60
     )
     active = models.BooleanField(_("active"), default=True)
-    sort = models.PositiveSmallIntegerField(default=0)
+    sort = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         verbose_name = _("case category")
@@ -183,7 +183,7 @@ class TaxonomyState(models.Model):
     """One row whose ``generation`` moves with every change of categories or departments, in the
     same transaction: the per-process category cache of every server compares against it."""
 
-    generation = models.PositiveBigIntegerField(default=0)
+    generation = models.PositiveBigIntegerField(default=0, verbose_name=_("generation"))
 
     class Meta:
         verbose_name = _("taxonomy state")
@@ -232,7 +232,12 @@ class Case(BaseModel):
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     household = models.ForeignKey(
-        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household"),
     )
     micro_grid = models.ForeignKey(
         Grid, on_delete=models.PROTECT, related_name="+", verbose_name=_("micro-grid")
@@ -249,6 +254,7 @@ class Case(BaseModel):
         null=True,
         blank=True,
         related_name="reported_cases",
+        verbose_name=_("reporter"),
     )
     reporter_name = models.CharField(_("reporter"), max_length=64, blank=True)
     reporter_phone_enc = models.TextField(blank=True, editable=False)
@@ -265,7 +271,12 @@ class Case(BaseModel):
         verbose_name=_("handler"),
     )
     department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("department"),
     )
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -276,7 +287,12 @@ class Case(BaseModel):
         verbose_name=_("supervisor"),
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("merged into"),
     )
     reported_at = models.DateTimeField(_("reported at"))
     accept_due = models.DateTimeField(_("accept by"))
@@ -343,7 +359,9 @@ class Case(BaseModel):
 class CaseEvent(models.Model):
     """One step of the trace: who, when, from which status to which, and why."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
     at = models.DateTimeField(_("when"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -356,8 +374,8 @@ class CaseEvent(models.Model):
     from_status = models.CharField(_("from status"), max_length=20, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, blank=True)
     note = models.TextField(_("note"), blank=True)
-    photos = models.JSONField(default=list, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    photos = models.JSONField(default=list, blank=True, verbose_name=_("photos"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
 
     class Meta:
         verbose_name = _("case event")
@@ -390,21 +408,36 @@ OPEN_WHISTLE_STATUSES = frozenset({WhistleStatus.WHISTLED, WhistleStatus.REPORTE
 class Whistle(BaseModel):
     """吹哨报到: a grid calls a department, which must report in and resolve within its clock."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="whistles")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="whistles")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="whistles", verbose_name=_("case")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="whistles", verbose_name=_("department")
+    )
     whistled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("whistled by"),
     )
-    whistled_at = models.DateTimeField()
-    report_in_due = models.DateTimeField()
-    reported_in_at = models.DateTimeField(null=True, blank=True)
+    whistled_at = models.DateTimeField(verbose_name=_("whistled at"))
+    report_in_due = models.DateTimeField(verbose_name=_("report-in due"))
+    reported_in_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reported in at"))
     reported_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported in by"),
     )
-    resolve_due = models.DateTimeField()
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolve_due = models.DateTimeField(verbose_name=_("resolve due"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
     status = models.CharField(
-        max_length=16, choices=WhistleStatus.choices, default=WhistleStatus.WHISTLED
+        max_length=16,
+        choices=WhistleStatus.choices,
+        default=WhistleStatus.WHISTLED,
+        verbose_name=_("status"),
     )
 
     class Meta:

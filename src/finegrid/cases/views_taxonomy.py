@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,17 +22,15 @@ from finegrid.cases import services_taxonomy as services
 from finegrid.cases.forms import put_problems
 from finegrid.cases.forms_taxonomy import CategoryForm, DepartmentForm
 from finegrid.cases.permissions import access_taxonomy_manage
-from finegrid.cases.views import _is_htmx, _problem_text, _render, cased
+from finegrid.cases.views import _problem_text, _render, cased
 from finegrid.core.errors import InvalidInput
+from finegrid.core.pages import done_redirect
 
 FORM_PAGE = "cases/taxonomy_form.html"
 FORM_PARTIAL = "cases/_taxonomy_form.html"
 
 
-def _done(request: HttpRequest, url: str) -> HttpResponse:
-    if _is_htmx(request):
-        return HttpResponse(headers={"HX-Redirect": url})
-    return redirect(url)
+_done = done_redirect
 
 
 def _saved(

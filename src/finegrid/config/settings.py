@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "corsheaders",
+    "django_htmx",
     "channels",
     "finegrid.core.tasks_app.TasksDatabaseConfig",
     "finegrid.core",
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # before anything that answers: a preflight OPTIONS is answered here
     "corsheaders.middleware.CorsMiddleware",
+    # request.htmx: whether a request is htmx's, and what it asks (core.pages.is_htmx)
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "finegrid.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

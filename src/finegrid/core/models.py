@@ -37,7 +37,9 @@ class AuditEvent(models.Model):
     fields = models.JSONField(_("fields"), default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    grid_path = models.CharField(max_length=255, blank=True, db_index=True)
+    grid_path = models.CharField(
+        max_length=255, blank=True, db_index=True, verbose_name=_("grid path")
+    )
 
     class Meta:
         verbose_name = _("audit event")
@@ -83,8 +85,8 @@ class CacheGeneration(models.Model):
     data: every process's cache of it (core/generations.py) sees the new value within a second
     and starts afresh."""
 
-    name = models.CharField(primary_key=True, max_length=40)
-    value = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(primary_key=True, max_length=40, verbose_name=_("name"))
+    value = models.PositiveBigIntegerField(default=0, verbose_name=_("value"))
 
     class Meta:
         verbose_name = _("cache generation")

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django_htmx.http import HttpResponseClientRedirect
 
 from finegrid.core.errors import Forbidden, NotFound
 
@@ -32,7 +34,15 @@ def service_page(view: Callable[..., R]) -> Callable[..., R]:
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    # A history restore asks for the whole page, not the fragment that was swapped in.
-    return bool(request.headers.get("HX-Request")) and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
+    """Whether to answer a fragment (django-htmx's ``request.htmx``). A history restore asks for
+    the whole page, not the fragment that was swapped in."""
+    details = getattr(request, "htmx", None)
+    return details is not None and bool(details) and not details.history_restore_request
+
+
+def done_redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """After a form succeeds: htmx is told to load ``url`` as a whole page; a browser without
+    htmx is redirected."""
+    if is_htmx(request):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

@@ -137,7 +137,7 @@ class GeoIndexState(models.Model):
     """One row whose ``generation`` changes with any boundary: point-lookup caches in every
     process compare against it to know when to rebuild their STRtree."""
 
-    generation = models.PositiveBigIntegerField(default=0)
+    generation = models.PositiveBigIntegerField(default=0, verbose_name=_("generation"))
 
     class Meta:
         verbose_name = _("geo index state")
@@ -175,7 +175,12 @@ class Estate(PlaceBase):
 
 class Building(PlaceBase):
     estate = models.ForeignKey(
-        Estate, on_delete=models.PROTECT, null=True, blank=True, related_name="buildings"
+        Estate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="buildings",
+        verbose_name=_("estate"),
     )
     floors = models.PositiveSmallIntegerField(_("floors"), default=6)
 
@@ -185,7 +190,9 @@ class Building(PlaceBase):
 
 
 class Unit(BaseModel):
-    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="units")
+    building = models.ForeignKey(
+        Building, on_delete=models.CASCADE, related_name="units", verbose_name=_("building")
+    )
     number = models.PositiveSmallIntegerField(_("unit number"))
 
     class Meta:
@@ -203,10 +210,20 @@ class Household(PlaceBase):
     """The dwelling (住户), not yet its people."""
 
     building = models.ForeignKey(
-        Building, on_delete=models.PROTECT, null=True, blank=True, related_name="households"
+        Building,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("building"),
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="households"
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("unit"),
     )
     room = models.CharField(_("room"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200)
@@ -345,7 +362,7 @@ class Responsibility(BaseModel):
         verbose_name=_("household"),
     )
     grid_path = models.CharField(max_length=255, db_index=True, editable=False)
-    sort = models.PositiveSmallIntegerField(default=0)
+    sort = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from finegrid.core.errors import NotFound
 from finegrid.core.pages import is_htmx as _is_htmx
@@ -82,7 +83,7 @@ def badge(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "private, no-cache"
     if request.GET.get("seen") != str(unread):
         # the count moved since the page drew it: an open inbox reloads its list (inbox.html)
-        response["HX-Trigger"] = CHANGED
+        trigger_client_event(response, CHANGED)
     return response
 
 

@@ -167,8 +167,12 @@ class EndReason(models.TextChoices):
 class Membership(BaseModel):
     """A person's stay in a household. Moving and death close it; it is never deleted."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("household")
+    )
     relation = models.CharField(_("relation to the head"), max_length=16, choices=Relation.choices)
     moved_in = models.DateField(_("moved in"))
     moved_out = models.DateField(_("moved out"), null=True, blank=True)
@@ -210,7 +214,9 @@ class CareTag(BaseModel):
     """A special-population tag. Its kind and attributes are encrypted; ``kind_index`` is the
     blind index that lets "everyone living alone in this grid" be one indexed query."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="care_tags")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="care_tags", verbose_name=_("person")
+    )
     kind_index = models.CharField(max_length=40, editable=False)
     payload_enc = models.TextField(editable=False)
     grid_path = models.CharField(max_length=255, editable=False)
@@ -304,7 +310,9 @@ class Business(BaseModel):
     address = models.CharField(_("address"), max_length=200)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
-    micro_grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
+    micro_grid = models.ForeignKey(
+        Grid, on_delete=models.PROTECT, related_name="+", verbose_name=_("micro-grid")
+    )
     grid_path = models.CharField(max_length=255, db_index=True, editable=False)
     inspection_status = models.CharField(
         _("fire and safety inspection"),
@@ -349,7 +357,12 @@ class ImportJob(BaseModel):
         _("mode"), max_length=8, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING
     )
     household = models.ForeignKey(
-        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household"),
     )
     scope_paths = models.JSONField(default=list, editable=False)  # the importer's jurisdiction
     # where the upload came from: the audit row is written later, by the task, without a request
@@ -361,12 +374,12 @@ class ImportJob(BaseModel):
     processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     created_count = models.PositiveIntegerField(_("people added"), default=0)
     updated_count = models.PositiveIntegerField(_("people updated"), default=0)
-    error_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0, verbose_name=_("errors found"))
     errors = models.JSONField(
-        default=list, blank=True
+        default=list, blank=True, verbose_name=_("errors")
     )  # [{row, column, field, message, message_en}]
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         verbose_name = _("import")

@@ -14,20 +14,20 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from finegrid.core.errors import InvalidInput, NotFound
+from finegrid.core.pages import done_redirect
 from finegrid.grids.models import Grid, Kind, Level
 from finegrid.grids.selectors import grid_get, grid_list
 from finegrid.registry import selectors, services
 from finegrid.registry.forms import BusinessCloseForm, BusinessForm, RentalEndForm, RentalForm
 from finegrid.registry.views import (
     _grid_choices,
-    _is_htmx,
     _paginate,
     _put_problems,
     _reader,
@@ -43,10 +43,7 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _done(request: HttpRequest, url: str) -> HttpResponse:
-    if _is_htmx(request):
-        return HttpResponse(headers={"HX-Redirect": url})
-    return redirect(url)
+_done = done_redirect
 
 
 @scoped

@@ -18,13 +18,12 @@ from finegrid.cases import services as case_services
 from finegrid.cases.models import Source
 from finegrid.cases.photos import stored_photos
 from finegrid.cases.workflow import ACTION_LABELS
-from finegrid.core.errors import InvalidInput
+from finegrid.core.errors import FinegridError, InvalidInput
 from finegrid.grids.views import picker_config
 from finegrid.residents.selectors import Home, resident_home
 
 # Cards of what is coming, in the order a resident would look for them.
 COMING = [
-    ("emergency", _("Emergency call"), _("One press calls your grid worker and family.")),
     ("votes", _("Deliberation and votes"), _("Talk things over with neighbours and vote.")),
     ("points", _("Points"), _("Earn points by volunteering and spend them at local shops.")),
 ]
@@ -56,7 +55,13 @@ def home(request: HttpRequest) -> HttpResponse:
                 "last_at": last.at if last else None,
             }
         )
-    context = {"home": here, "reports": reports, "coming": COMING}
+    from finegrid.care.services import enrolment_for_user
+
+    try:
+        enrolled = enrolment_for_user(request.user) is not None
+    except FinegridError:
+        enrolled = False
+    context = {"home": here, "reports": reports, "coming": COMING, "sos": enrolled}
     return render(request, "residents/home.html", context)
 
 

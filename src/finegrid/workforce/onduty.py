@@ -200,22 +200,32 @@ def _text(message: Promise | str, params: dict[str, Any]) -> tuple[str, str]:
     return out["message"], out["message_en"]
 
 
-def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
-    """Whom to call for leaf ``grid`` at ``at`` (aware; now when None). Six queries."""
-    at = timezone.now() if at is None else at
-    if at.tzinfo is None:
-        raise InvalidInput([Problem(_("The time needs a time zone."), field="at")])
+@dataclass
+class _Read:
+    """What "on duty now" reads (the six queries), for one leaf grid at one moment."""
+
+    grid: Grid
+    at: dt.datetime
+    local: dt.datetime
+    workday: bool
+    chain: dict[int, Grid]  # the grid and its ancestors by id
+    by_depth: list[Grid]  # nearest first
+    head_grid: Grid | None
+    held: list[Responsibility]
+    shifts: list[Shift]
+    leaves: dict[int, Leave]
+
+
+def _read(grid: Grid, at: dt.datetime) -> _Read:
     local = timezone.localtime(at)
     day = local.date()
 
     # 1 — the grid and its ancestors (street, community, grid …), nearest last
-    codes = _ancestor_codes(grid.path)
     ancestors = sorted(
-        Grid.objects.filter(code__in=codes).only(*_GRID_FIELDS), key=lambda g: g.depth
+        Grid.objects.filter(code__in=_ancestor_codes(grid.path)).only(*_GRID_FIELDS),
+        key=lambda g: g.depth,
     )
     chain = {g.pk: g for g in ancestors}
-    ids = list(chain)
-    by_depth = sorted(ancestors, key=lambda g: g.depth, reverse=True)  # nearest first
     head_grid = grid if grid.level != Level.MICRO else chain.get(grid.parent_id or 0)
 
     # 2 — is it a working day (the cases calendar; read now, never cached)
@@ -238,7 +248,7 @@ def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
     # 4 — the shifts covering that moment on the leaf or any ancestor
     shifts = list(
         Shift.objects.filter(
-            grid_id__in=ids,
+            grid_id__in=list(chain),
             kind__in=(ShiftKind.STATION_DUTY, ShiftKind.COMMUNITY_DUTY, ShiftKind.EXTENDED),
             starts_at__lte=at,
             starts_at__gt=at - LONGEST_SHIFT,
@@ -261,65 +271,97 @@ def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
             .order_by("starts_at", "id")
         ):
             leaves.setdefault(leave.person_id, leave)
+    by_depth = sorted(ancestors, key=lambda g: g.depth, reverse=True)
+    return _Read(grid, at, local, workday, chain, by_depth, head_grid, held, shifts, leaves)
 
-    result = OnDuty(grid=grid, at=at, workday=workday)
-    seen: set[int] = set()
+
+class _List:
+    """The answer being built: each person once, first come first listed; someone on leave is
+    listed as skipped and their substitute (if free) takes their place."""
+
+    def __init__(self, read: _Read) -> None:
+        self.read = read
+        self.result = OnDuty(grid=read.grid, at=read.at, workday=read.workday)
+        self.seen: set[int] = set()
+
+    def skip(
+        self,
+        role: str,
+        code: str,
+        message: Promise | str,
+        params: dict[str, Any],
+        person: Person,
+        **extra: Any,
+    ) -> None:
+        zh, en = _text(message, params)
+        self.result.skipped.append(Entry(role, code, zh, en, person, person.phone_masked, **extra))
 
     def add(
-        user: Any, role: str, message: Promise | str, params: dict[str, Any], **extra: Any
+        self, user: Any, role: str, message: Promise | str, params: dict[str, Any], **extra: Any
     ) -> None:
         person = _person(user)
-        if person.id in seen:
+        if person.id in self.seen:
             return
-        zh, en = _text(message, params)
         if not person.active:
-            why_zh, why_en = _text(
+            self.skip(
+                role,
+                Reason.NOT_ACTIVE,
                 _("%(name)s is not active (%(status)s): not called."),
                 {"name": person.name, "status": person.status},
-            )
-            result.skipped.append(
-                Entry(role, Reason.NOT_ACTIVE, why_zh, why_en, person, person.phone_masked, **extra)
-            )
-            return
-        leave = leaves.get(person.id)
-        if leave is not None:
-            why_zh, why_en = _text(
-                _("%(name)s is on leave until %(until)s."),
-                {"name": person.name, "until": f"{timezone.localtime(leave.ends_at):%m-%d %H:%M}"},
-            )
-            result.skipped.append(
-                Entry(role, Reason.ON_LEAVE, why_zh, why_en, person, person.phone_masked, **extra)
-            )
-            seen.add(person.id)
-            sub = leave.substitute
-            if sub is None:
-                return
-            stand_in = _person(sub)
-            if stand_in.id in seen or not stand_in.active or stand_in.id in leaves:
-                return
-            seen.add(stand_in.id)
-            standing = _("Standing in for %(name)s, on leave: %(duty)s")
-            sub_zh = bilingual(standing, {"name": person.name, "duty": zh})["message"]
-            sub_en = bilingual(standing, {"name": person.name, "duty": en})["message_en"]
-            result.entries.append(
-                Entry(
-                    role,
-                    Reason.SUBSTITUTE,
-                    sub_zh,
-                    sub_en,
-                    stand_in,
-                    stand_in.phone_masked,
-                    **{**extra, "until": leave.ends_at},
-                )
+                person,
+                **extra,
             )
             return
-        seen.add(person.id)
-        result.entries.append(Entry(role, role, zh, en, person, person.phone_masked, **extra))
+        zh, en = _text(message, params)
+        leave = self.read.leaves.get(person.id)
+        if leave is None:
+            self.seen.add(person.id)
+            self.result.entries.append(
+                Entry(role, role, zh, en, person, person.phone_masked, **extra)
+            )
+            return
+        self.skip(
+            role,
+            Reason.ON_LEAVE,
+            _("%(name)s is on leave until %(until)s."),
+            {"name": person.name, "until": f"{timezone.localtime(leave.ends_at):%m-%d %H:%M}"},
+            person,
+            **extra,
+        )
+        self.seen.add(person.id)
+        self._stand_in(leave, person, role, zh, en, extra)
 
-    # the micro-grid workers: at any hour
-    for r in held:
+    def _stand_in(
+        self, leave: Leave, person: Person, role: str, zh: str, en: str, extra: dict[str, Any]
+    ) -> None:
+        if leave.substitute is None:
+            return
+        stand_in = _person(leave.substitute)
+        if stand_in.id in self.seen or not stand_in.active or stand_in.id in self.read.leaves:
+            return
+        self.seen.add(stand_in.id)
+        standing = _("Standing in for %(name)s, on leave: %(duty)s")
+        sub_zh = bilingual(standing, {"name": person.name, "duty": zh})["message"]
+        sub_en = bilingual(standing, {"name": person.name, "duty": en})["message_en"]
+        self.result.entries.append(
+            Entry(
+                role,
+                Reason.SUBSTITUTE,
+                sub_zh,
+                sub_en,
+                stand_in,
+                stand_in.phone_masked,
+                **{**extra, "until": leave.ends_at},
+            )
+        )
+
+
+def _micro_workers(out: _List) -> None:
+    """The micro-grid workers: at any hour."""
+    grid = out.read.grid
+    for r in out.read.held:
         if r.duty == Duty.MICRO_WORKER:
-            add(
+            out.add(
                 r.person,
                 Reason.MICRO_WORKER,
                 _("Micro-grid worker of %(grid)s"),
@@ -327,16 +369,20 @@ def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
                 grid_code=grid.code,
             )
 
-    # the grid head in working hours; staggered and extended shifts outside them
+
+def _grid_heads(out: _List) -> None:
+    """The grid head in working hours; staggered and extended shifts outside them."""
+    read = out.read
+    head_grid, local = read.head_grid, read.local
     start, end = grid_head_hours()
-    in_hours = workday and start <= local.time() < end
-    extended = [s for s in shifts if s.kind == ShiftKind.EXTENDED]
-    for r in held:
+    in_hours = read.workday and start <= local.time() < end
+    extended = [s for s in read.shifts if s.kind == ShiftKind.EXTENDED]
+    for r in read.held:
         if r.duty != Duty.GRID_HEAD or head_grid is None:
             continue
         hours = {"grid": head_grid.name, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
         if in_hours:
-            add(
+            out.add(
                 r.person,
                 Reason.GRID_HEAD_HOURS,
                 _("Grid head of %(grid)s, working hours %(start)s–%(end)s"),
@@ -345,28 +391,23 @@ def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
                 until=local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0),
             )
         elif not any(s.person_id == r.person_id for s in extended):
-            person = _person(r.person)
-            if workday:
+            if read.workday:
                 msg = _("Grid head of %(grid)s: outside working hours %(start)s–%(end)s.")
                 code = Reason.OFF_HOURS
             else:
                 msg = _("Grid head of %(grid)s: not a working day.")
                 code = Reason.REST_DAY
-            zh, en = _text(msg, hours)
-            result.skipped.append(
-                Entry(
-                    Reason.GRID_HEAD_HOURS,
-                    code,
-                    zh,
-                    en,
-                    person,
-                    person.phone_masked,
-                    grid_code=head_grid.code,
-                )
+            out.skip(
+                Reason.GRID_HEAD_HOURS,
+                code,
+                msg,
+                hours,
+                _person(r.person),
+                grid_code=head_grid.code,
             )
     for s in extended:
-        target = chain.get(s.grid_id) or grid
-        add(
+        target = read.chain.get(s.grid_id) or read.grid
+        out.add(
             s.person,
             Reason.EXTENDED,
             _("Staggered or extended hours %(span)s at %(grid)s"),
@@ -376,15 +417,18 @@ def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
             until=s.ends_at,
         )
 
-    # the stations serving it, nearest first
-    depth = {g.pk: g.depth for g in ancestors}
+
+def _stations_and_community(out: _List) -> None:
+    """The stations serving the grid, nearest first; then the community duty officer."""
+    chain = out.read.chain
+    depth = {pk: g.depth for pk, g in chain.items()}
     station_shifts = sorted(
-        (s for s in shifts if s.kind == ShiftKind.STATION_DUTY),
+        (s for s in out.read.shifts if s.kind == ShiftKind.STATION_DUTY),
         key=lambda s: (-depth.get(s.grid_id, 0), s.starts_at, s.pk),
     )
     for s in station_shifts:
         station = s.station.name if s.station is not None else chain[s.grid_id].name
-        add(
+        out.add(
             s.person,
             Reason.STATION_DUTY,
             _("Station duty %(span)s at %(station)s"),
@@ -394,13 +438,11 @@ def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
             station_id=s.station_id,
             until=s.ends_at,
         )
-
-    # the community duty officer
-    for s in shifts:
+    for s in out.read.shifts:
         if s.kind != ShiftKind.COMMUNITY_DUTY:
             continue
         owner = chain[s.grid_id]
-        add(
+        out.add(
             s.person,
             Reason.COMMUNITY_DUTY,
             _("Community duty officer of %(grid)s, %(span)s"),
@@ -410,27 +452,41 @@ def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
             until=s.ends_at,
         )
 
-    if not result.entries:
-        office = next((g for g in by_depth if g.phone), None)
-        if office is None:
-            zh, en = _text(_("Nobody is on duty and no grid above has a duty phone."), {})
-            result.entries.append(Entry(Reason.DUTY_PHONE, Reason.DUTY_PHONE, zh, en))
-        else:
-            zh, en = _text(
-                _("Nobody is on duty: the duty phone of %(grid)s"), {"grid": office.name}
-            )
-            result.entries.append(
-                Entry(
-                    Reason.DUTY_PHONE,
-                    Reason.DUTY_PHONE,
-                    zh,
-                    en,
-                    phone_masked=mask_phone(office.phone),
-                    phone=office.phone,
-                    grid_code=office.code,
-                )
-            )
-    return result
+
+def _duty_phone(out: _List) -> None:
+    """With nobody on duty, the duty phone of the nearest grid that has one."""
+    if out.result.entries:
+        return
+    office = next((g for g in out.read.by_depth if g.phone), None)
+    if office is None:
+        zh, en = _text(_("Nobody is on duty and no grid above has a duty phone."), {})
+        out.result.entries.append(Entry(Reason.DUTY_PHONE, Reason.DUTY_PHONE, zh, en))
+        return
+    zh, en = _text(_("Nobody is on duty: the duty phone of %(grid)s"), {"grid": office.name})
+    out.result.entries.append(
+        Entry(
+            Reason.DUTY_PHONE,
+            Reason.DUTY_PHONE,
+            zh,
+            en,
+            phone_masked=mask_phone(office.phone),
+            phone=office.phone,
+            grid_code=office.code,
+        )
+    )
+
+
+def on_duty(*, grid: Grid, at: dt.datetime | None = None) -> OnDuty:
+    """Whom to call for leaf ``grid`` at ``at`` (aware; now when None). Six queries."""
+    at = timezone.now() if at is None else at
+    if at.tzinfo is None:
+        raise InvalidInput([Problem(_("The time needs a time zone."), field="at")])
+    out = _List(_read(grid, at))
+    _micro_workers(out)
+    _grid_heads(out)
+    _stations_and_community(out)
+    _duty_phone(out)
+    return out.result
 
 
 def on_duty_for_code(*, code: str, at: dt.datetime | None = None) -> OnDuty:

@@ -1,7 +1,256 @@
+"""/api/v1/care/emergency-calls: press, read, acknowledge, on the way, arrive, close.
+
+A press comes from a device (its key in ``X-Device-Key``), from the resident's own login (session
+or API token), or from a worker at a door nobody opens (``source: knock`` with the enrolment).
+A call outside what the caller may read answers 404; an action the caller may not take 403; one
+the call's state does not allow 409. Every refusal is recorded (``Refusal``).
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Header, Query, Router, Schema
+from ninja.security import APIKeyHeader
 
 from finegrid.accounts.api import API_AUTH
+from finegrid.accounts.jurisdiction import scope_for
+from finegrid.accounts.models import User
+from finegrid.care import selectors, services
+from finegrid.care.models import CallSource, Device, EmergencyCall, Enrolment, RefusalKind
+from finegrid.core.audit import client_ip
+from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
+from finegrid.core.schemas import Input
 
 router = Router(auth=API_AUTH)
+
+MAX_KEY = 100
+
+
+class DeviceKey(APIKeyHeader):
+    """A device's key in ``X-Device-Key``. A wrong key is refused (and recorded) at once, not
+    passed on to the next way of logging in."""
+
+    param_name = "X-Device-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Device | None:
+        if not key:
+            return None
+        return services.device_for_key(key, ip=client_ip(request))
+
+
+class CallIn(Input):
+    enrolment: int | None = Field(None, description="the enrolment, for a worker's knock")
+    source: str | None = Field(None, description="`knock` from a worker at the door")
+    note: str = Field("", max_length=200)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+
+
+class ArriveIn(Input):
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    accuracy: float | None = Field(None, ge=0, le=100000)
+
+
+class CloseIn(Input):
+    outcome: str = Field("", description="false_alarm, helped, called_120 or hospital")
+    note: str = Field("", max_length=500)
+
+
+class CallOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    source: str
+    step: int
+    step_role: str | None
+    deadline: str | None
+    raised_at: str | None
+    acknowledged_by: dict[str, Any] | None
+    outcome: str | None
+    case: int | None
+
+
+class CallDetail(CallOut):
+    person: str
+    place: str
+    steps: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    arrival: dict[str, Any] | None
+
+
+def _user(request: HttpRequest) -> User | None:
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def _enrolment_for(request: HttpRequest, payload: CallIn) -> tuple[Enrolment, str, Device | None]:
+    auth = request.auth  # type: ignore[attr-defined]
+    if isinstance(auth, Device):
+        return auth.enrolment, CallSource.DEVICE, auth
+    user = _user(request)
+    if payload.source == CallSource.KNOCK or payload.enrolment is not None:
+        if payload.enrolment is None:
+            raise InvalidInput(Problem(_("Say whose door it is (the enrolment)."), "enrolment"))
+        enrolment = (
+            Enrolment.objects.select_related("person")
+            .filter(pk=payload.enrolment, ended_at__isnull=True)
+            .first()
+        )
+        if (
+            enrolment is None
+            or user is None
+            or not scope_for(user, roles=services.KNOCKERS).covers(enrolment.grid_path)
+        ):
+            raise NotFound(_("No such enrolment."), field="enrolment")
+        if enrolment.person.user_id == user.pk:
+            return enrolment, CallSource.RESIDENT, None
+        return enrolment, CallSource.KNOCK, None
+    return services.enrolment_for_user(user), CallSource.RESIDENT, None
+
+
+@router.post(
+    "/emergency-calls",
+    response={201: CallOut},
+    auth=[DeviceKey(), *API_AUTH],
+    summary="Press the emergency button (一键紧急呼叫)",
+    description=(
+        "From a device (`X-Device-Key`), the resident's own login, or a worker at a door nobody "
+        "opens (`source: knock`, `enrolment`). Send an `Idempotency-Key`: a double press or a "
+        "retry with the same key and body answers the first call (header "
+        "`Idempotent-Replayed: true`); the same key with another body is refused with 422 naming "
+        "`Idempotency-Key`. The call is stored before anyone is alerted."
+    ),
+)
+def call_create(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: CallIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> tuple[int, dict[str, Any]]:
+    key = (idempotency_key or "").strip()
+    if len(key) > MAX_KEY:
+        raise InvalidInput(
+            Problem(
+                _("The Idempotency-Key is longer than 100 characters."), field="Idempotency-Key"
+            )
+        )
+    enrolment, source, device = _enrolment_for(request, payload)
+    user = _user(request)
+    caller = f"d{device.pk}" if device else f"u{user.pk if user else 0}"
+    body = payload.dict(exclude_none=True)
+    call, created = services.call_raise(
+        enrolment=enrolment,
+        source=source,
+        device=device,
+        raised_by=None if device else user,
+        body=body,
+        idempotency_key=key,
+        caller=caller,
+        ip=client_ip(request),
+    )
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    # the caller has just made (or re-made) it: no reading check needed for its own press
+    call = EmergencyCall.objects.select_related(
+        "person", "household", "micro_grid", "acknowledged_by"
+    ).get(pk=call.pk)
+    return 201, selectors.call_summary(call)
+
+
+@router.get(
+    "/emergency-calls",
+    response=list[CallOut],
+    summary="Emergency calls I was alerted to or oversee",
+)
+def calls_list(
+    request: HttpRequest,
+    status: str = Query("open", description="open, all, or one status"),
+    limit: int = Query(50, ge=1, le=500),
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    if user is None:
+        raise Forbidden(_("Log in to see emergency calls."))
+    return [
+        selectors.call_summary(c) for c in selectors.calls_list(user, status=status, limit=limit)
+    ]
+
+
+@router.get(
+    "/emergency-calls/{call_id}",
+    response=CallDetail,
+    summary="One emergency call: status, steps, alerts, acknowledgement and trace",
+)
+def call_read(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    return selectors.call_detail(selectors.call_get(_user(request), call_id))
+
+
+def _act(request: HttpRequest, call_id: int) -> tuple[User, EmergencyCall]:
+    """The caller and the call, for an action. Someone who may not read it is told it does not
+    exist, and the attempt is recorded when it does."""
+    user = _user(request)
+    call = (
+        EmergencyCall.objects.select_related("person", "household", "micro_grid")
+        .filter(pk=call_id)
+        .first()
+    )
+    if call is None or user is None:
+        raise NotFound(_("No such emergency call."))
+    if not services.may_read(call, user):
+        services.refusal_record(
+            kind=RefusalKind.OUTSIDE_CHAIN, call=call, actor=user, ip=client_ip(request)
+        )
+        raise NotFound(_("No such emergency call."))
+    return user, call
+
+
+@router.post(
+    "/emergency-calls/{call_id}/acknowledge",
+    response=CallDetail,
+    summary="Acknowledge: the first in the chain owns the call",
+)
+def call_acknowledge(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    user, call = _act(request, call_id)
+    call = services.call_acknowledge(actor=user, call=call, ip=client_ip(request))
+    return selectors.call_detail(selectors.call_get(user, call.pk))
+
+
+@router.post("/emergency-calls/{call_id}/on-way", response=CallDetail, summary="On my way")
+def call_on_way(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    user, call = _act(request, call_id)
+    call = services.call_on_way(actor=user, call=call, ip=client_ip(request))
+    return selectors.call_detail(selectors.call_get(user, call.pk))
+
+
+@router.post(
+    "/emergency-calls/{call_id}/arrive",
+    response=CallDetail,
+    summary="Arrived at the door (with the phone's position)",
+)
+def call_arrive(request: HttpRequest, call_id: int, payload: ArriveIn) -> dict[str, Any]:
+    user, call = _act(request, call_id)
+    call = services.call_arrive(
+        actor=user,
+        call=call,
+        lat=payload.lat,
+        lng=payload.lng,
+        accuracy=payload.accuracy,
+        ip=client_ip(request),
+    )
+    return selectors.call_detail(selectors.call_get(user, call.pk))
+
+
+@router.post(
+    "/emergency-calls/{call_id}/close",
+    response=CallDetail,
+    summary="Close with an outcome (false alarm, helped, 120 called, taken to hospital)",
+)
+def call_close(request: HttpRequest, call_id: int, payload: CloseIn) -> dict[str, Any]:
+    user, call = _act(request, call_id)
+    call = services.call_close(
+        actor=user, call=call, outcome=payload.outcome, note=payload.note, ip=client_ip(request)
+    )
+    return selectors.call_detail(selectors.call_get(user, call.pk))

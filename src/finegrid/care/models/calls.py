@@ -249,8 +249,10 @@ class EmergencyCall(BaseModel):
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     # "<caller>:<Idempotency-Key>" and the digest of the body it came with
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    body_digest = models.CharField(max_length=64, blank=True)
+    idempotency_key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, verbose_name=_("idempotency key")
+    )
+    body_digest = models.CharField(max_length=64, blank=True, verbose_name=_("body digest"))
 
     status = models.CharField(
         _("status"), max_length=12, choices=CallStatus.choices, default=CallStatus.ALERTING

@@ -82,21 +82,31 @@ class Checkin(models.Model):
     grid head, never refused (a worker at the door with bad GPS is still at the door)."""
 
     worker = models.ForeignKey(
-        "workforce.Worker", on_delete=models.PROTECT, related_name="checkins"
+        "workforce.Worker",
+        on_delete=models.PROTECT,
+        related_name="checkins",
+        verbose_name=_("worker"),
     )
-    code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="checkins")
-    code_version = models.PositiveIntegerField()
-    grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="+")
-    grid_path = models.CharField(max_length=255, db_index=True)
+    code = models.ForeignKey(
+        Code, on_delete=models.PROTECT, related_name="checkins", verbose_name=_("code")
+    )
+    code_version = models.PositiveIntegerField(verbose_name=_("code version"))
+    grid = models.ForeignKey(
+        "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid")
+    )
+    grid_path = models.CharField(max_length=255, db_index=True, verbose_name=_("grid path"))
     at = models.DateTimeField(_("when"), default=timezone.now)
     lat = models.FloatField(_("latitude"))
     lng = models.FloatField(_("longitude"))
     distance_m = models.FloatField(_("distance (m)"), null=True, blank=True)
     flagged = models.BooleanField(_("flagged"), default=False)
     flag_reason = models.CharField(_("why flagged"), max_length=32, blank=True)
-    idempotency_key = models.CharField(max_length=80, blank=True)
+    idempotency_key = models.CharField(max_length=80, blank=True, verbose_name=_("idempotency key"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:

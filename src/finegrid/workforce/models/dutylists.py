@@ -57,7 +57,7 @@ class DutyList(BaseModel):
     )
     grid_path = models.CharField(max_length=255, db_index=True, editable=False)
     kind = models.CharField(_("list"), max_length=24, choices=ListKind.choices)
-    sort = models.PositiveSmallIntegerField(default=0)
+    sort = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         verbose_name = _("duty list")
@@ -104,7 +104,7 @@ class DutyTask(BaseModel):
     categories = models.ManyToManyField(
         "cases.Category", related_name="+", blank=True, verbose_name=_("case categories")
     )
-    sort = models.PositiveIntegerField(default=0)
+    sort = models.PositiveIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         verbose_name = _("duty-list task")

@@ -137,8 +137,12 @@ class PartyLink(BaseModel):
 
 
 class PartyLinkHousehold(models.Model):
-    link = models.ForeignKey(PartyLink, on_delete=models.CASCADE, related_name="rows")
-    household = models.ForeignKey("grids.Household", on_delete=models.PROTECT, related_name="+")
+    link = models.ForeignKey(
+        PartyLink, on_delete=models.CASCADE, related_name="rows", verbose_name=_("link")
+    )
+    household = models.ForeignKey(
+        "grids.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
+    )
 
     class Meta:
         verbose_name = _("linked household")

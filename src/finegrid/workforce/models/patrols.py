@@ -95,7 +95,9 @@ class PatrolTarget(BaseModel):
         related_name="targets",
         verbose_name=_("patrol point"),
     )
-    micro_grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="+")
+    micro_grid = models.ForeignKey(
+        "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("micro-grid")
+    )
     grid_path = models.CharField(max_length=255, db_index=True, editable=False)
 
     class Meta:
@@ -150,11 +152,21 @@ class PatrolRound(BaseModel):
 class RoundStop(models.Model):
     """A check-in made during a round at one of its plan's points."""
 
-    round = models.ForeignKey(PatrolRound, on_delete=models.CASCADE, related_name="stops")
-    checkin = models.OneToOneField(
-        "workforce.Checkin", on_delete=models.CASCADE, related_name="round_stop"
+    round = models.ForeignKey(
+        PatrolRound, on_delete=models.CASCADE, related_name="stops", verbose_name=_("round")
     )
-    point = models.ForeignKey("workforce.PatrolPoint", on_delete=models.PROTECT, related_name="+")
+    checkin = models.OneToOneField(
+        "workforce.Checkin",
+        on_delete=models.CASCADE,
+        related_name="round_stop",
+        verbose_name=_("check-in"),
+    )
+    point = models.ForeignKey(
+        "workforce.PatrolPoint",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("patrol point"),
+    )
     at = models.DateTimeField(_("when"))
 
     class Meta:
@@ -202,7 +214,10 @@ class Finding(BaseModel):
         verbose_name=_("case"),
     )
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
 
     class Meta:
@@ -235,7 +250,9 @@ class HouseholdVisit(BaseModel):
         related_name="visits",
         verbose_name=_("worker"),
     )
-    micro_grid = models.ForeignKey("grids.Grid", on_delete=models.PROTECT, related_name="+")
+    micro_grid = models.ForeignKey(
+        "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("micro-grid")
+    )
     grid_path = models.CharField(max_length=255, editable=False)
     at = models.DateTimeField(_("when"), default=timezone.now)
     outcome = models.CharField(_("outcome"), max_length=16, choices=VisitOutcome.choices)
@@ -271,15 +288,21 @@ class PeriodKind(models.TextChoices):
 class CoverageRollup(models.Model):
     """Counters of one micro-grid in one period, moved with each visit and check-in."""
 
-    micro_grid = models.ForeignKey("grids.Grid", on_delete=models.CASCADE, related_name="+")
+    micro_grid = models.ForeignKey(
+        "grids.Grid", on_delete=models.CASCADE, related_name="+", verbose_name=_("micro-grid")
+    )
     grid_path = models.CharField(max_length=255, editable=False)
-    period = models.CharField(max_length=8, choices=PeriodKind.choices)
-    starts_on = models.DateField()
-    visits = models.PositiveIntegerField(default=0)
-    households_visited = models.PositiveIntegerField(default=0)
-    households_reached = models.PositiveIntegerField(default=0)
-    checkins = models.PositiveIntegerField(default=0)
-    points_checked = models.PositiveIntegerField(default=0)
+    period = models.CharField(max_length=8, choices=PeriodKind.choices, verbose_name=_("period"))
+    starts_on = models.DateField(verbose_name=_("starts on"))
+    visits = models.PositiveIntegerField(default=0, verbose_name=_("visits"))
+    households_visited = models.PositiveIntegerField(
+        default=0, verbose_name=_("households visited")
+    )
+    households_reached = models.PositiveIntegerField(
+        default=0, verbose_name=_("households reached")
+    )
+    checkins = models.PositiveIntegerField(default=0, verbose_name=_("check-ins"))
+    points_checked = models.PositiveIntegerField(default=0, verbose_name=_("points checked"))
 
     class Meta:
         verbose_name = _("coverage rollup")
@@ -302,11 +325,13 @@ class CoverageTally(models.Model):
     """The denominators of one micro-grid: its households and its patrol targets. Refreshed
     when plans or targets change and by the demo; see decision 0023."""
 
-    micro_grid = models.OneToOneField("grids.Grid", on_delete=models.CASCADE, related_name="+")
+    micro_grid = models.OneToOneField(
+        "grids.Grid", on_delete=models.CASCADE, related_name="+", verbose_name=_("micro-grid")
+    )
     grid_path = models.CharField(max_length=255, db_index=True, editable=False)
-    households = models.PositiveIntegerField(default=0)
-    points = models.PositiveIntegerField(default=0)
-    refreshed_at = models.DateTimeField(default=timezone.now)
+    households = models.PositiveIntegerField(default=0, verbose_name=_("households"))
+    points = models.PositiveIntegerField(default=0, verbose_name=_("points"))
+    refreshed_at = models.DateTimeField(default=timezone.now, verbose_name=_("refreshed at"))
 
     def __str__(self) -> str:
         return f"{self.micro_grid_id}: {self.households} / {self.points}"
@@ -316,9 +341,12 @@ class PointState(models.Model):
     """When a patrol point was last checked: whether a check-in is the first of its period."""
 
     point = models.OneToOneField(
-        "workforce.PatrolPoint", on_delete=models.CASCADE, related_name="state"
+        "workforce.PatrolPoint",
+        on_delete=models.CASCADE,
+        related_name="state",
+        verbose_name=_("patrol point"),
     )
-    last_checked_at = models.DateTimeField()
+    last_checked_at = models.DateTimeField(verbose_name=_("last checked"))
 
     def __str__(self) -> str:
         return f"{self.point_id} @ {self.last_checked_at:%Y-%m-%d}"
@@ -328,12 +356,19 @@ class HouseholdState(models.Model):
     """When a household was last visited, and last reached (met in person)."""
 
     household = models.OneToOneField(
-        "grids.Household", on_delete=models.CASCADE, related_name="visit_state"
+        "grids.Household",
+        on_delete=models.CASCADE,
+        related_name="visit_state",
+        verbose_name=_("household"),
     )
-    micro_grid = models.ForeignKey("grids.Grid", on_delete=models.CASCADE, related_name="+")
-    last_visited_at = models.DateTimeField()
-    last_reached_at = models.DateTimeField(null=True, blank=True)
-    last_outcome = models.CharField(max_length=16, choices=VisitOutcome.choices)
+    micro_grid = models.ForeignKey(
+        "grids.Grid", on_delete=models.CASCADE, related_name="+", verbose_name=_("micro-grid")
+    )
+    last_visited_at = models.DateTimeField(verbose_name=_("last visited"))
+    last_reached_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last reached"))
+    last_outcome = models.CharField(
+        max_length=16, choices=VisitOutcome.choices, verbose_name=_("last outcome")
+    )
 
     def __str__(self) -> str:
         return f"{self.household_id} @ {self.last_visited_at:%Y-%m-%d}"
@@ -342,14 +377,22 @@ class HouseholdState(models.Model):
 class WorkerDay(models.Model):
     """What one worker did in one micro-grid on one local day: what workload sums."""
 
-    worker = models.ForeignKey("workforce.Worker", on_delete=models.CASCADE, related_name="+")
-    micro_grid = models.ForeignKey("grids.Grid", on_delete=models.CASCADE, related_name="+")
+    worker = models.ForeignKey(
+        "workforce.Worker", on_delete=models.CASCADE, related_name="+", verbose_name=_("worker")
+    )
+    micro_grid = models.ForeignKey(
+        "grids.Grid", on_delete=models.CASCADE, related_name="+", verbose_name=_("micro-grid")
+    )
     grid_path = models.CharField(max_length=255, editable=False)
-    day = models.DateField()
-    checkins = models.PositiveIntegerField(default=0)
-    point_checkins = models.PositiveIntegerField(default=0)
-    visits = models.PositiveIntegerField(default=0)
-    visits_reached = models.PositiveIntegerField(default=0)
+    day = models.DateField(verbose_name=_("day"))
+    checkins = models.PositiveIntegerField(default=0, verbose_name=_("check-ins"))
+    point_checkins = models.PositiveIntegerField(
+        default=0, verbose_name=_("patrol point check-ins")
+    )
+    visits = models.PositiveIntegerField(default=0, verbose_name=_("visits"))
+    visits_reached = models.PositiveIntegerField(
+        default=0, verbose_name=_("visits that reached someone")
+    )
 
     class Meta:
         constraints = [

@@ -86,7 +86,9 @@ class Worker(BaseModel):
     phone_masked = models.CharField(_("phone"), max_length=16, blank=True, editable=False)
     grid_path = models.CharField(max_length=255, db_index=True, editable=False, blank=True)
     # the secret of the worker's own iCalendar feed; rotating it revokes old subscriptions
-    calendar_secret = models.CharField(max_length=64, unique=True, default=calendar_secret)
+    calendar_secret = models.CharField(
+        max_length=64, unique=True, default=calendar_secret, verbose_name=_("calendar secret")
+    )
 
     class Meta:
         verbose_name = _("worker")
