@@ -53,6 +53,7 @@ PACKAGES = [
     Package("jsqr", "1.4.0", ("dist/jsQR.js", "LICENSE"), "QR scanning"),
     # the accessibility rules the browser tests run on the main pages; no page loads it
     Package("axe-core", "4.11.0", ("axe.min.js", "LICENSE"), "accessibility checks in tests"),
+    Package("echarts", "5.6.0", ("dist/echarts.min.js", "LICENSE", "NOTICE"), "charts"),
 ]
 
 

@@ -15,7 +15,7 @@ class CareConfig(AppConfig):
         pii.register_sealed("care.FamilyContact", [pii.Sealed("phone_enc")])
         pii.register_sealed("care.Outbound", [pii.Sealed("phone_enc")])
 
-        from finegrid.care import cards, outbox, services
+        from finegrid.care import cards, outbox, services, services_devices
 
         cards.register()
 
@@ -23,3 +23,5 @@ class CareConfig(AppConfig):
         # of its deadline and an alert leaves within a fraction of a second of being written
         periodic.register("care-escalate", 0.5, services.calls_sweep)
         periodic.register("care-outbox", 0.25, outbox.outbox_drain)
+        # devices gone quiet or low on battery: a check for the worker
+        periodic.register("care-device-checks", 300, services_devices.device_checks_sweep)

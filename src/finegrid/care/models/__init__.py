@@ -2,6 +2,7 @@
 
 - ``calls``: enrolment, devices, family contacts, the escalation chain, calls, their trace,
   the people alerted, the outbox and refused attempts.
+- ``devicechecks``: a device gone quiet or running flat, for the micro-grid worker to check.
 """
 
 from finegrid.care.models.calls import (
@@ -27,6 +28,7 @@ from finegrid.care.models.calls import (
     Refusal,
     RefusalKind,
 )
+from finegrid.care.models.devicechecks import CheckEnd, CheckReason, DeviceCheck
 
 __all__ = [
     "OPEN_STATUSES",
@@ -50,4 +52,7 @@ __all__ = [
     "Outcome",
     "Refusal",
     "RefusalKind",
+    "CheckEnd",
+    "CheckReason",
+    "DeviceCheck",
 ]
