@@ -95,9 +95,10 @@ def test_the_worker_s_page_receives_the_alert_of_a_press(elder: Any, worker: Any
         assert alert["type"] == "care.alert" and alert["call"] == call.pk
         assert alert["person"] == "陈大爷" and alert["step"] == 0
         assert alert["role"] == "micro_worker" and alert["message"] and alert["message_en"]
-        assert alert["outbound"] == await db(
-            lambda: Outbound.objects.get(call=call, user=worker, channel="ws").pk
-        )()
+        assert (
+            alert["outbound"]
+            == await db(lambda: Outbound.objects.get(call=call, user=worker, channel="ws").pk)()
+        )
         await ws.disconnect()
 
     run(scenario)

@@ -5,7 +5,8 @@ the test net, the micro-grid worker and grid head on duty, 陈大爷 enrolled wi
 
 Prints one line of JSON: the button's key, the worker's and grid head's API tokens and ids, the
 passwords' owner names, the call-free enrolment id. ``--chain`` gives the community a chain of
-steps of that many seconds (the micro-grid worker, then the grid head).
+steps of that many seconds (the micro-grid worker, then the grid head); ``--pair`` makes a second
+micro-grid worker of M1 (刘芳, ``worker2``), alerted with the first.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chain", type=int, default=0)
+    parser.add_argument("--pair", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finegrid.config.settings")
     import django
@@ -35,7 +37,17 @@ def main() -> None:
     leader = _person("leader", "street_leader", net.street, "李建国")
     worker = _person("worker", "micro_worker", net.m1, "蔡如欣")
     gridhead = _person("gridhead", "grid_head", net.g1, "张志强")
-    staff(net, worker, gridhead, since=timezone.now() - dt.timedelta(days=30))
+    since = timezone.now() - dt.timedelta(days=30)
+    staff(net, worker, gridhead, since=since)
+    out: dict[str, object] = {}
+    if args.pair:
+        from finegrid.grids.models import Duty
+        from finegrid.grids.services import responsibility_assign
+
+        second = _person("worker2", "micro_worker", net.m1, "刘芳")
+        responsibility_assign(person=second, duty=Duty.MICRO_WORKER, grid=net.m1, at=since)
+        _t, key = ApiToken.issue(user=second, name="two-servers")
+        out["worker2"] = {"id": second.pk, "token": key, "username": "worker2"}
     elder = enrol_elder(net, leader)
     if args.chain:
         services.chain_set(
@@ -56,6 +68,7 @@ def main() -> None:
                 "worker": {"id": worker.pk, "token": worker_token, "username": "worker"},
                 "gridhead": {"id": gridhead.pk, "token": head_token, "username": "gridhead"},
                 "password": PASSWORD,
+                **out,
             }
         )
     )

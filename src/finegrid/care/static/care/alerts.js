@@ -23,8 +23,10 @@
   var retry = 0;
   var retryTimer = null;
   var lastHeard = 0;
+  var heard = 0; // messages received, on the status line (for the page's tests)
   var loggedOut = false;
   var audio = null;
+  var tapped = false;
   var ringTimer = null;
   var wakeLock = null;
   var closing = null;
@@ -97,6 +99,8 @@
     };
     ws.onmessage = function (event) {
       lastHeard = Date.now();
+      heard += 1;
+      el("alerts-connection").setAttribute("data-heard", String(heard));
       var message;
       try {
         message = JSON.parse(event.data);
@@ -471,6 +475,7 @@
 
   // --- sound: browsers play it only after a first tap on the page ----------------------------
   function unlockAudio() {
+    tapped = true;
     if (!audio) {
       var Ctx = window.AudioContext || window.webkitAudioContext;
       if (!Ctx) return;
@@ -499,8 +504,14 @@
     osc.stop(at + length + 0.02);
   }
 
+  function vibrate(pattern) {
+    // like sound, vibration is refused (with a console error) before the first tap
+    var active = navigator.userActivation ? navigator.userActivation.hasBeenActive : tapped;
+    if (navigator.vibrate && active) navigator.vibrate(pattern);
+  }
+
   function beep() {
-    if (navigator.vibrate) navigator.vibrate([400, 150, 400]);
+    vibrate([400, 150, 400]);
     if (!audio || audio.state !== "running") return;
     var t = audio.currentTime + 0.01;
     tone(t, 988, 0.25);
@@ -515,7 +526,7 @@
     } else if (!on && ringTimer) {
       clearInterval(ringTimer);
       ringTimer = null;
-      if (navigator.vibrate) navigator.vibrate(0);
+      vibrate(0);
     }
   }
 
