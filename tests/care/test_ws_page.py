@@ -54,3 +54,26 @@ def test_the_page_in_english_is_complete(worker: Any) -> None:
     cjk = re.compile("[\u4e00-\u9fff]")
     assert not [t for t in config["texts"].values() if cjk.search(t)]
     assert not [label for _v, label in config["outcomes"] if cjk.search(label)]
+
+
+@pytest.fixture
+def with_card(monkeypatch: Any) -> None:
+    from finegrid.care.views import alerts
+    from finegrid.workforce import home_cards
+
+    monkeypatch.setattr(home_cards, "CARDS", dict(home_cards.CARDS))
+    alerts.register_home_card()
+
+
+def test_the_worker_s_home_links_the_alert_page(with_card: None, worker: Any) -> None:
+    html = client_for(worker).get("/workforce/home/").content.decode()
+    card = html[html.index('data-card="care_alerts"') :]
+    assert "紧急呼叫提醒" in card[:600] and 'href="/care/alerts/"' in card[:600]
+
+
+def test_the_card_is_for_those_a_chain_alerts(with_card: None, dept: Any, net: Any) -> None:
+    from django.utils import timezone
+
+    from finegrid.care.views.alerts import home_card
+
+    assert home_card(dept, timezone.now()) is None

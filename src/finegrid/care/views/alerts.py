@@ -3,9 +3,15 @@
 The page itself is a shell: what it shows comes over the socket (``care.hello`` on every
 connection, then each alert and update) and from the emergency-call API its buttons call. Its
 texts are rendered here, in the page's language, for care/static/care/alerts.js.
+
+``register_home_card()`` (to be called from ``CareConfig.ready()``) links the page from the
+worker's home (workforce home cards), with the number of open calls the worker was alerted to.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +20,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from finegrid.accounts.jurisdiction import scope_for
+from finegrid.accounts.models import Role
+from finegrid.care import services
 from finegrid.care.models import CallStatus, Outcome
 from finegrid.core.pages import service_page
 
@@ -73,6 +82,37 @@ def alerts(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "care/alerts.html", context)
+
+
+# those a chain may alert: the micro-grid workers and the officials above them
+CHAIN_ROLES = frozenset({Role.MICRO_WORKER, *services.OFFICIALS})
+
+
+def home_card(user: Any, now: dt.datetime) -> dict[str, Any] | None:
+    if scope_for(user, roles=CHAIN_ROLES).empty:
+        return None
+    return {
+        "title": _("Emergency alerts"),
+        "count": len(services.open_calls_for(user)),
+        "lines": [
+            _(
+                "Keep the alert page open on your phone: an emergency call fills the screen "
+                "and rings."
+            )
+        ],
+        "url": reverse("care:alerts"),
+        "link": _("Open the alert page"),
+    }
+
+
+def register_home_card() -> None:
+    from finegrid.workforce import home_cards
+
+    home_cards.register(
+        home_cards.Card(
+            name="care_alerts", order=5, template="workforce/home/_card.html", context=home_card
+        )
+    )
 
 
 urlpatterns: list[URLPattern] = [
