@@ -35,6 +35,7 @@ BENCHES = [
     "on_duty",
     "checkin_api",
     "coverage",
+    "care_latency",
 ]
 DOC = _common.ROOT / "docs" / "benchmarks.md"
 

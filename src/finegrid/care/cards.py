@@ -1,6 +1,6 @@
-"""The care card of a worker's home: open emergency calls they were alerted to, and the people
-they look after who are enrolled, each with the one tap that starts the chain when nobody opens
-the door (the 陈大爷 case)."""
+"""The care card of a worker's home: the alert page to keep open, the open emergency calls they
+were alerted to, and the enrolled people they look after, each with the one tap that starts the
+chain when nobody opens the door (the 陈大爷 case)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,17 @@ from typing import Any
 from finegrid.accounts.jurisdiction import scope_for
 from finegrid.accounts.models import Role, User
 from finegrid.care.models import OPEN_STATUSES, EmergencyCall, Enrolment
+from finegrid.care.services import OFFICIALS
 
-FIELD = frozenset({Role.MICRO_WORKER, Role.GRID_WORKER, Role.GRID_HEAD})
+# those a chain may alert: the micro-grid workers and the officials above them
+CHAIN_ROLES = frozenset({Role.MICRO_WORKER, *OFFICIALS})
 SHOWN = 30
 
 
 def care_card(user: Any, now: dt.datetime) -> dict[str, Any] | None:
     if not isinstance(user, User):
         return None
-    scope = scope_for(user, roles=FIELD)
+    scope = scope_for(user, roles=CHAIN_ROLES)
     if scope.empty:
         return None
     enrolments = list(
@@ -33,8 +35,6 @@ def care_card(user: Any, now: dt.datetime) -> dict[str, Any] | None:
         .distinct()
         .order_by("-created_at")[:10]
     )
-    if not enrolments and not calls:
-        return None
     return {"enrolments": enrolments[:SHOWN], "more": len(enrolments) > SHOWN, "calls": calls}
 
 

@@ -7,6 +7,8 @@ PostgreSQL a new server process starts. Here each request is given one of a few 
 threads instead (the least busy), so a thread keeps its connection from request to request
 (``CONN_MAX_AGE``). asgiref's ``ThreadSensitiveContext(executor=...)`` is the documented way to
 choose the thread. See docs/decisions/0004-serving-writes.md.
+
+WebSockets (Channels) are let in from pages of this site only: ``SameSiteOriginValidator``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext
+from channels.security.websocket import OriginValidator
+from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
 
@@ -48,3 +52,20 @@ class PooledASGIHandler(ASGIHandler):
                 await self.handle(scope, receive, send)
         finally:
             self.in_flight[slot] -= 1
+
+
+class SameSiteOriginValidator(OriginValidator):
+    """Channels' ``AllowedHostsOriginValidator``, except that a handshake with no ``Origin`` is
+    let through. The check stops another site's page from opening a socket with our session
+    cookie; a browser always sends ``Origin`` on a WebSocket handshake, so a request without one
+    is not a browser (a device or script with an API token), and the login checks it as usual.
+    See docs/decisions/0031-alerts-in-real-time.md."""
+
+    def __init__(self, application: Any) -> None:
+        hosts = list(settings.ALLOWED_HOSTS)
+        if settings.DEBUG and not hosts:
+            hosts = ["localhost", "127.0.0.1", "[::1]"]
+        super().__init__(application, hosts)
+
+    def valid_origin(self, parsed_origin: Any) -> bool:
+        return parsed_origin is None or bool(self.validate_origin(parsed_origin))

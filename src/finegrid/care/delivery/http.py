@@ -3,7 +3,9 @@
 SMS and voice post JSON ``{"to", "text", "call", "request_id"}`` to the operator's gateway; the
 WeCom group robot gets its documented text message (``msgtype: text``). Every request carries
 ``X-Request-Id: care-outbound-<id>``, the same on a retry, so a gateway that saw it once sends once.
-A non-2xx answer or a network error raises, and the outbox tries again later.
+A non-2xx answer or a network error raises, and the outbox tries again later; so does a WeCom
+answer of 200 whose ``errcode`` is not 0 (the robot's way of saying "too many messages this
+minute", errcode 45009).
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from finegrid.core import pii
 TIMEOUT = 5.0
 
 
-def _post(url: str, body: dict[str, Any], row: Outbound) -> None:
+MAX_ANSWER = 64 * 1024
+
+
+def _post(url: str, body: dict[str, Any], row: Outbound) -> bytes:
     data = json.dumps(body, ensure_ascii=False).encode()
     request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
         url,
@@ -34,6 +39,8 @@ def _post(url: str, body: dict[str, Any], row: Outbound) -> None:
     with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # noqa: S310
         if not 200 <= answer.status < 300:
             raise RuntimeError(f"gateway answered {answer.status}")
+        data_back: bytes = answer.read(MAX_ANSWER)
+        return data_back
 
 
 def _text(row: Outbound) -> str:
@@ -58,4 +65,10 @@ def send_voice(row: Outbound) -> None:
 
 def send_wecom(row: Outbound) -> None:
     body = {"msgtype": "text", "text": {"content": f"[{row.call_id}] {_text(row)}"}}
-    _post(settings.CARE_WECOM_URL, body, row)
+    answer = _post(settings.CARE_WECOM_URL, body, row)
+    try:
+        code = json.loads(answer or b"{}").get("errcode", 0)
+    except (ValueError, AttributeError):
+        code = 0  # not the robot's JSON: the HTTP status has spoken
+    if code:
+        raise RuntimeError(f"WeCom answered errcode {code}")

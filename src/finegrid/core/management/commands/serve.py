@@ -73,7 +73,16 @@ def run_server(addr: str, *, worker: bool = True) -> None:
 
         start_task_worker()
         periodic.start_all()
-    uvicorn.run("finegrid.config.asgi:application", host=host, port=port, log_level="warning")
+    # WebSockets (the alert page, /ws/alerts/) through the `websockets` package, named here so
+    # that a server without it fails at start rather than answering every socket with 404
+    uvicorn.run(
+        "finegrid.config.asgi:application",
+        host=host,
+        port=port,
+        log_level="warning",
+        ws="websockets-sansio",
+        lifespan="off",
+    )
 
 
 class Command(BaseCommand):
