@@ -2,6 +2,8 @@
 
 - ``calls``: enrolment, devices, family contacts, the escalation chain, calls, their trace,
   the people alerted, the outbox and refused attempts.
+- ``daily``: daily care — contact plans per care-tag kind, contacts, and the watch per person.
+- ``meals``: meal subscriptions, rounds, deliveries and the welfare check of a door not opened.
 """
 
 from finegrid.care.models.calls import (
@@ -27,6 +29,23 @@ from finegrid.care.models.calls import (
     Refusal,
     RefusalKind,
 )
+from finegrid.care.models.daily import (
+    CareContact,
+    ContactKind,
+    ContactPlan,
+    ContactWatch,
+    WatchStage,
+)
+from finegrid.care.models.meals import (
+    DeliveryStatus,
+    Diet,
+    MealDelivery,
+    MealRound,
+    MealSubscription,
+    Payer,
+    WelfareCheck,
+    WelfareStatus,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -50,4 +69,17 @@ __all__ = [
     "Outcome",
     "Refusal",
     "RefusalKind",
+    "CareContact",
+    "ContactKind",
+    "ContactPlan",
+    "ContactWatch",
+    "WatchStage",
+    "DeliveryStatus",
+    "Diet",
+    "MealDelivery",
+    "MealRound",
+    "MealSubscription",
+    "Payer",
+    "WelfareCheck",
+    "WelfareStatus",
 ]
