@@ -22,3 +22,18 @@ def register_daily() -> None:
 
     subjects.register("care.quiet", lambda code: reverse("care:quiet") + f"?grid={code}")
     subjects.register("care.welfare", lambda pk: reverse("care:welfare", args=[pk]))
+
+    from finegrid.grids import landing
+
+    # a rider or volunteer with no duties of the net lands on today's round
+    landing.register(deliverer_landing)
+
+
+def deliverer_landing(user: object) -> str | None:
+    from finegrid.accounts.jurisdiction import user_roles
+    from finegrid.care.models import MealSubscription
+
+    if not getattr(user, "is_authenticated", False) or user_roles(user):
+        return None
+    routed = MealSubscription.objects.filter(deliverer_id=getattr(user, "pk", None))
+    return reverse("care:meal_round") if routed.filter(ended_at__isnull=True).exists() else None
