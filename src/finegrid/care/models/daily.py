@@ -86,7 +86,9 @@ class CareContact(BaseModel):
         verbose_name=_("household visit"),
     )
     # "<user id>:<Idempotency-Key>": a retried post on a flaky network logs one contact
-    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=120, null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("care contact")
@@ -141,7 +143,7 @@ class ContactWatch(BaseModel):
     head_alerted_at = models.DateTimeField(_("grid head alerted"), null=True, blank=True)
     # when the sweep looks at this watch next: the due time, then the grid head's turn; null
     # once the grid head has been told (until a contact starts the clock again)
-    next_check_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(_("next look"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contact watch")

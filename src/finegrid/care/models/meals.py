@@ -64,11 +64,19 @@ class MealSubscription(BaseModel):
     )
     starts_on = models.DateField(_("from"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("subscribed by"),
     )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
     )
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
 
