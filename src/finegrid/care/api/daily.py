@@ -23,7 +23,7 @@ router = Router(auth=API_AUTH)
 MAX_KEY = 100
 
 
-class PlanIn(Input):
+class ContactPlanIn(Input):
     tag_kind: str = Field(..., description="living_alone, aged_80, disabled, low_income …")
     every_days: int = Field(..., description="a contact every so many days (1–92)")
     visit_only: bool = Field(False, description="only a visit counts (not a call or message)")
@@ -31,11 +31,11 @@ class PlanIn(Input):
     active: bool = True
 
 
-class PlansIn(Input):
-    plans: list[PlanIn]
+class ContactPlansIn(Input):
+    plans: list[ContactPlanIn]
 
 
-class PlanOut(Schema):
+class ContactPlanOut(Schema):
     tag_kind: str
     label: str
     every_days: int
@@ -45,12 +45,12 @@ class PlanOut(Schema):
     default: bool
 
 
-class CommunityPlans(Schema):
+class CommunityContactPlans(Schema):
     community: dict[str, str]
-    plans: list[PlanOut]
+    plans: list[ContactPlanOut]
 
 
-class ContactIn(Input):
+class CareContactIn(Input):
     person: int
     kind: str = Field(..., description="phone, visit or message")
     reached: bool = Field(True, description="false for a call nobody answered: logged, no contact")
@@ -58,7 +58,7 @@ class ContactIn(Input):
     note: str = Field("", max_length=500)
 
 
-class WatchOut(Schema):
+class ContactWatchOut(Schema):
     tag_kind: str
     tag_label: str
     last_contact_at: str | None
@@ -66,7 +66,7 @@ class WatchOut(Schema):
     stage: str
 
 
-class ContactOut(Schema):
+class CareContactOut(Schema):
     id: int
     person: int
     kind: str
@@ -76,10 +76,10 @@ class ContactOut(Schema):
     note: str
     recorded_by: dict[str, Any]
     visit: int | None
-    watches: list[WatchOut] = []
+    watches: list[ContactWatchOut] = []
 
 
-class QuietOut(Schema):
+class QuietPersonOut(Schema):
     watch: int
     person: dict[str, Any]
     phone: str
@@ -101,7 +101,7 @@ class QuietOut(Schema):
 
 @router.get(
     "/contact-plans",
-    response=list[CommunityPlans],
+    response=list[CommunityContactPlans],
     summary="Contact plans of daily care, per community and care-tag kind",
 )
 def contact_plans(
@@ -113,14 +113,16 @@ def contact_plans(
 
 @router.put(
     "/contact-plans/{community}",
-    response=CommunityPlans,
+    response=CommunityContactPlans,
     summary="Set a community's contact plans (kinds not named keep the default)",
     description=(
         "Replaces the community's own plans; each watch of the community is re-timed in the "
         "same transaction. Refused whole (422) naming each bad row and field."
     ),
 )
-def contact_plans_set(request: HttpRequest, community: str, payload: PlansIn) -> dict[str, Any]:
+def contact_plans_set(
+    request: HttpRequest, community: str, payload: ContactPlansIn
+) -> dict[str, Any]:
     grid = selectors.communities_for(request.user, community)[0]
     services.contact_plans_set(
         actor=request.user, community=grid, rows=[p.dict() for p in payload.plans]
@@ -130,7 +132,7 @@ def contact_plans_set(request: HttpRequest, community: str, payload: PlansIn) ->
 
 @router.post(
     "/contacts",
-    response={201: ContactOut, 200: ContactOut},
+    response={201: CareContactOut, 200: CareContactOut},
     summary="Log a contact: a phone call, a visit or a message",
     description=(
         "A visit by a worker serving the household is also the workforce's household visit. "
@@ -139,7 +141,7 @@ def contact_plans_set(request: HttpRequest, community: str, payload: PlansIn) ->
 )
 def contact_create(
     request: HttpRequest,
-    payload: ContactIn,
+    payload: CareContactIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ) -> tuple[int, dict[str, Any]]:
     key = (idempotency_key or "").strip()
@@ -163,7 +165,7 @@ def contact_create(
     return (201 if done.created else 200), body
 
 
-@router.get("/contacts", response=list[ContactOut], summary="A person's recent contacts")
+@router.get("/contacts", response=list[CareContactOut], summary="A person's recent contacts")
 def contacts_list(
     request: HttpRequest, person: int = Query(...), limit: int = Query(50, ge=1, le=200)
 ) -> list[dict[str, Any]]:
@@ -172,7 +174,7 @@ def contacts_list(
 
 @router.get(
     "/quiet",
-    response=list[QuietOut],
+    response=list[QuietPersonOut],
     summary="Who has gone quiet: overdue contacts under a grid, longest quiet first",
 )
 def quiet(

@@ -24,7 +24,7 @@ from finegrid.core.schemas import Input
 router = Router(auth=API_AUTH)
 
 
-class SubscriptionIn(Input):
+class MealSubscriptionIn(Input):
     person: int
     days: list[int] = Field(..., description="ISO weekdays, 1 = Monday … 7 = Sunday")
     diet: str = Field(
@@ -37,11 +37,11 @@ class SubscriptionIn(Input):
     starts_on: dt.date | None = None
 
 
-class SubscriptionsIn(Input):
-    subscriptions: list[SubscriptionIn]
+class MealSubscriptionsIn(Input):
+    subscriptions: list[MealSubscriptionIn]
 
 
-class SubscriptionChange(Input):
+class MealSubscriptionChange(Input):
     days: list[int] | None = None
     diet: str | None = None
     diet_note: str | None = Field(None, max_length=100)
@@ -50,11 +50,11 @@ class SubscriptionChange(Input):
     deliverer: str | None = None
 
 
-class EndIn(Input):
+class MealSubscriptionEndIn(Input):
     reason: str = Field("", max_length=200)
 
 
-class SubscriptionOut(Schema):
+class MealSubscriptionOut(Schema):
     id: int
     person: dict[str, Any]
     place: str
@@ -72,7 +72,7 @@ class SubscriptionOut(Schema):
     ended_at: str | None
 
 
-class WelfareBrief(Schema):
+class WelfareCheckBrief(Schema):
     id: int
     status: str
     status_label: str
@@ -81,7 +81,7 @@ class WelfareBrief(Schema):
     case: int | None
 
 
-class DeliveryOut(Schema):
+class MealDeliveryOut(Schema):
     id: int
     seq: int
     person: str
@@ -97,23 +97,23 @@ class DeliveryOut(Schema):
     status_label: str
     confirmed_at: str | None
     note: str
-    welfare: WelfareBrief | None
+    welfare: WelfareCheckBrief | None
 
 
-class RoundOut(Schema):
+class MealRoundOut(Schema):
     round: int
     day: str
     deliverer: dict[str, str]
     counts: dict[str, int]
-    deliveries: list[DeliveryOut]
+    deliveries: list[MealDeliveryOut]
 
 
-class ConfirmIn(Input):
+class MealDeliveryConfirmIn(Input):
     result: str = Field(..., description="delivered or no_answer")
     note: str = Field("", max_length=200)
 
 
-class WelfareOut(WelfareBrief):
+class WelfareCheckOut(WelfareCheckBrief):
     delivery: int
     person: str
     place: str
@@ -126,11 +126,11 @@ class WelfareOut(WelfareBrief):
     escalated_at: str | None
 
 
-class ClearIn(Input):
+class WelfareClearIn(Input):
     note: str = Field("", max_length=500)
 
 
-def _spec(s: SubscriptionIn) -> services.SubscriptionSpec:
+def _spec(s: MealSubscriptionIn) -> services.SubscriptionSpec:
     return services.SubscriptionSpec(
         person=s.person,
         days=s.days,
@@ -151,7 +151,7 @@ def _subscriptions(request: HttpRequest, made: list[Any]) -> list[dict[str, Any]
 
 @router.get(
     "/meal-subscriptions",
-    response=list[SubscriptionOut],
+    response=list[MealSubscriptionOut],
     summary="Meal subscriptions (助餐) under a grid",
 )
 def subscriptions_list(
@@ -168,10 +168,10 @@ def subscriptions_list(
 
 @router.post(
     "/meal-subscriptions",
-    response={201: SubscriptionOut},
+    response={201: MealSubscriptionOut},
     summary="Subscribe a person to meals: days, diet, price, who pays, deliverer",
 )
-def subscription_create(request: HttpRequest, payload: SubscriptionIn) -> tuple[int, Any]:
+def subscription_create(request: HttpRequest, payload: MealSubscriptionIn) -> tuple[int, Any]:
     made = services.meal_subscriptions_create(
         actor=request.user, specs=[_spec(payload)], rows=False
     )
@@ -180,10 +180,10 @@ def subscription_create(request: HttpRequest, payload: SubscriptionIn) -> tuple[
 
 @router.post(
     "/meal-subscriptions/bulk",
-    response={201: list[SubscriptionOut]},
+    response={201: list[MealSubscriptionOut]},
     summary="Subscribe several people at once: all of them, or none with the bad rows named",
 )
-def subscriptions_create(request: HttpRequest, payload: SubscriptionsIn) -> tuple[int, Any]:
+def subscriptions_create(request: HttpRequest, payload: MealSubscriptionsIn) -> tuple[int, Any]:
     made = services.meal_subscriptions_create(
         actor=request.user, specs=[_spec(s) for s in payload.subscriptions]
     )
@@ -192,11 +192,11 @@ def subscriptions_create(request: HttpRequest, payload: SubscriptionsIn) -> tupl
 
 @router.patch(
     "/meal-subscriptions/{subscription_id}",
-    response=SubscriptionOut,
+    response=MealSubscriptionOut,
     summary="Change days, diet, price, who pays or the deliverer (from the next round)",
 )
 def subscription_change(
-    request: HttpRequest, subscription_id: int, payload: SubscriptionChange
+    request: HttpRequest, subscription_id: int, payload: MealSubscriptionChange
 ) -> dict[str, Any]:
     changes = payload.dict(exclude_none=True)
     done = services.meal_subscription_update(
@@ -207,10 +207,12 @@ def subscription_change(
 
 @router.post(
     "/meal-subscriptions/{subscription_id}/end",
-    response=SubscriptionOut,
+    response=MealSubscriptionOut,
     summary="End a subscription, with a reason",
 )
-def subscription_end(request: HttpRequest, subscription_id: int, payload: EndIn) -> dict[str, Any]:
+def subscription_end(
+    request: HttpRequest, subscription_id: int, payload: MealSubscriptionEndIn
+) -> dict[str, Any]:
     done = services.meal_subscription_end(
         actor=request.user, subscription_id=subscription_id, reason=payload.reason
     )
@@ -219,7 +221,7 @@ def subscription_end(request: HttpRequest, subscription_id: int, payload: EndIn)
 
 @router.get(
     "/meal-rounds/today",
-    response=RoundOut,
+    response=MealRoundOut,
     summary="A deliverer's round of today, in walking order (building, unit, floor)",
     description=(
         "Your own round without `deliverer`. The round is made the first time it is asked for; "
@@ -235,10 +237,12 @@ def round_today(
 
 @router.post(
     "/meal-deliveries/{delivery_id}/confirm",
-    response=DeliveryOut,
+    response=MealDeliveryOut,
     summary="Confirm at the door: delivered, or no answer (a welfare check starts)",
 )
-def delivery_confirm(request: HttpRequest, delivery_id: int, payload: ConfirmIn) -> dict[str, Any]:
+def delivery_confirm(
+    request: HttpRequest, delivery_id: int, payload: MealDeliveryConfirmIn
+) -> dict[str, Any]:
     done = services.meal_delivery_confirm(
         actor=request.user, delivery_id=delivery_id, result=payload.result, note=payload.note
     )
@@ -250,7 +254,7 @@ def delivery_confirm(request: HttpRequest, delivery_id: int, payload: ConfirmIn)
 
 @router.get(
     "/welfare-checks",
-    response=list[WelfareOut],
+    response=list[WelfareCheckOut],
     summary="Welfare checks assigned to me or in my jurisdiction",
 )
 def welfare_list(
@@ -259,7 +263,7 @@ def welfare_list(
     return selectors_meals.welfare_list(user=request.user, status=status)
 
 
-@router.get("/welfare-checks/{check_id}", response=WelfareOut, summary="One welfare check")
+@router.get("/welfare-checks/{check_id}", response=WelfareCheckOut, summary="One welfare check")
 def welfare_read(request: HttpRequest, check_id: int) -> dict[str, Any]:
     check = services.welfare_check_for(request.user, check_id)
     return selectors_meals.welfare_dict(request.user, check)
@@ -267,9 +271,9 @@ def welfare_read(request: HttpRequest, check_id: int) -> dict[str, Any]:
 
 @router.post(
     "/welfare-checks/{check_id}/clear",
-    response=WelfareOut,
+    response=WelfareCheckOut,
     summary="Clear a welfare check with what you found",
 )
-def welfare_clear(request: HttpRequest, check_id: int, payload: ClearIn) -> dict[str, Any]:
+def welfare_clear(request: HttpRequest, check_id: int, payload: WelfareClearIn) -> dict[str, Any]:
     check = services.welfare_check_clear(actor=request.user, check_id=check_id, note=payload.note)
     return selectors_meals.welfare_dict(request.user, check)
