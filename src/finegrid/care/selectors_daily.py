@@ -82,6 +82,10 @@ def contact_plans_for(*, user: Any, community: str | None = None) -> list[dict[s
 # --- who has gone quiet ----------------------------------------------------------------------
 
 
+def _short(moment: dt.datetime | None) -> str:
+    return f"{timezone.localtime(moment):%m-%d %H:%M}" if moment else ""
+
+
 def _stage_label(stage: str) -> str:
     return str(WatchStage(stage).label)
 
@@ -134,6 +138,9 @@ def quiet_under(
                 "last_contact_at": local(last),
                 "last_contact_kind": last_kind or None,
                 "due_at": local(due),
+                # for the page: local, short
+                "last_contact_text": _short(last),
+                "due_text": _short(due),
                 "overdue_hours": int((now - due).total_seconds() // 3600),
                 "stage": w.stage,
                 "stage_label": _stage_label(w.stage),
