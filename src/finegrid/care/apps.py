@@ -18,6 +18,10 @@ class CareConfig(AppConfig):
         from finegrid.care import cards, outbox, services, services_devices
 
         cards.register()
+        from finegrid.care.ready_daily import register_daily
+
+        # daily care and meal rounds: their sweeps, notification links and the rider's landing
+        register_daily()
 
         # the chain's clocks and the outbox: tight loops, so an escalation fires within a second
         # of its deadline and an alert leaves within a fraction of a second of being written

@@ -71,4 +71,9 @@ def seed(scale_name: str, seed_value: int) -> dict[str, int]:
             note="演示账号 resident",
         )
         enrolled += 1
-    return {"care enrolments": enrolled}
+    counts = {"care enrolments": enrolled}
+    from finegrid.care.demo_daily import seed_daily, seed_meals
+
+    counts.update(seed_daily(scale_name, seed_value))
+    counts.update(seed_meals(scale_name, seed_value))
+    return counts
