@@ -315,8 +315,8 @@ def _trace_row(e: Any, statuses: dict[str, Any], duties: dict[str, Any]) -> dict
         # who answered with the follow-up code, when not the signed-in reporter (an answer from
         # before the trace said so, with no one signed in, was a code's holder too)
         "by_code": data.get("by") == "code_holder"
-        or (e.action == "feedback" and "by" not in data and e.actor_id is None),
-        "uncounted": e.action == "feedback" and data.get("counted") is False,
+        or (e.action == Action.FEEDBACK and "by" not in data and e.actor_id is None),
+        "uncounted": e.action == Action.FEEDBACK and data.get("counted") is False,
         "track_from": tracks.get(data.get("track_from", "")),
         "track_to": tracks.get(data.get("track_to", "")),
         "grids": (data["from_name"], data["to_name"]) if "to_name" in data else None,
