@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from finegrid.accounts.actors import signed_in, signed_in_or_none
 from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.jurisdiction import scope_for
 from finegrid.accounts.models import User
@@ -36,7 +36,7 @@ from finegrid.cases.models import (
     Urgency,
 )
 from finegrid.cases.permissions import CASE_READERS, FIELD, OFFICIALS, feedback_by
-from finegrid.cases.workflow import event_label
+from finegrid.cases.workflow import PUBLIC_ACTIONS, event_label
 from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.core.schemas import Input, LongText
 from finegrid.grids.geo import METRES_PER_DEGREE
@@ -611,120 +611,101 @@ def case_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _acted(
-    request: HttpRequest, case_id: int, move: Callable[..., Any], **args: Any
-) -> dict[str, Any]:
-    """Take one move as the caller, then answer the case as it stands. Callers pass
-    ``case=_case(...)`` first: keyword arguments are evaluated in order, so a case the caller
-    may not see answers 404 before any other argument (a user, a department) is looked up."""
-    move(actor=request.user, **args)
-    return _answer(request, case_id)
-
-
 @router.post("/{int:case_id}/accept", response=CaseDetail, summary="Accept (受理), maybe re-track")
 def case_accept(request: HttpRequest, case_id: int, payload: AcceptIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.case_accept,
-        case=_case(request, case_id),
-        track=payload.track,
-        note=payload.note,
+    case = _case(request, case_id)
+    services.case_accept(
+        actor=signed_in(request), case=case, track=payload.track, note=payload.note
     )
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/dispatch", response=CaseDetail, summary="Dispatch to a handler")
 def case_dispatch(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.case_dispatch,
-        case=_case(request, case_id),
+    case = _case(request, case_id)
+    services.case_dispatch(
+        actor=signed_in(request),
+        case=case,
         assignee=_user(payload.assignee, "assignee"),
         note=payload.note,
     )
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/reassign", response=CaseDetail, summary="Reassign to another handler")
 def case_reassign(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.case_reassign,
-        case=_case(request, case_id),
+    case = _case(request, case_id)
+    services.case_reassign(
+        actor=signed_in(request),
+        case=case,
         assignee=_user(payload.assignee, "assignee"),
         note=payload.note,
     )
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/start", response=CaseDetail, summary="Start handling")
 def case_start(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[str, Any]:
-    return _acted(
-        request, case_id, services.case_start, case=_case(request, case_id), note=payload.note
-    )
+    case = _case(request, case_id)
+    services.case_start(actor=signed_in(request), case=case, note=payload.note)
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/progress", response=CaseDetail, summary="Progress update with photos")
 def case_progress(request: HttpRequest, case_id: int, payload: PhotoNoteIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.case_progress,
-        case=_case(request, case_id),
-        photos=_photos(payload.photos),
-        note=payload.note,
+    case = _case(request, case_id)
+    services.case_progress(
+        actor=signed_in(request), case=case, photos=_photos(payload.photos), note=payload.note
     )
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/return", response=CaseDetail, summary="Return the case (退回)")
 def case_return(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
-    return _acted(
-        request, case_id, services.case_return, case=_case(request, case_id), reason=payload.reason
-    )
+    case = _case(request, case_id)
+    services.case_return(actor=signed_in(request), case=case, reason=payload.reason)
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/resolve", response=CaseDetail, summary="Resolve (办结) with photos")
 def case_resolve(request: HttpRequest, case_id: int, payload: PhotoNoteIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.case_resolve,
-        case=_case(request, case_id),
-        photos=_photos(payload.photos),
-        note=payload.note,
+    case = _case(request, case_id)
+    services.case_resolve(
+        actor=signed_in(request), case=case, photos=_photos(payload.photos), note=payload.note
     )
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/close", response=CaseDetail, summary="Close a resolved case")
 def case_close(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[str, Any]:
-    return _acted(
-        request, case_id, services.case_close, case=_case(request, case_id), note=payload.note
-    )
+    case = _case(request, case_id)
+    services.case_close(actor=signed_in(request), case=case, note=payload.note)
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/reject", response=CaseDetail, summary="Reject as out of scope")
 def case_reject(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
-    return _acted(
-        request, case_id, services.case_reject, case=_case(request, case_id), reason=payload.reason
-    )
+    case = _case(request, case_id)
+    services.case_reject(actor=signed_in(request), case=case, reason=payload.reason)
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/merge", response=CaseDetail, summary="Merge into an open duplicate")
 def case_merge(request: HttpRequest, case_id: int, payload: MergeIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.case_merge,
-        case=_case(request, case_id),
+    case = _case(request, case_id)
+    services.case_merge(
+        actor=signed_in(request),
+        case=case,
         into=selectors.merge_target(user=request.user, number=payload.into),
     )
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/reopen", response=CaseDetail, summary="Reopen a resolved case")
 def case_reopen(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
-    return _acted(
-        request, case_id, services.case_reopen, case=_case(request, case_id), reason=payload.reason
-    )
+    case = _case(request, case_id)
+    services.case_reopen(actor=signed_in(request), case=case, reason=payload.reason)
+    return _answer(request, case_id)
 
 
 @router.post(
@@ -739,14 +720,11 @@ def case_reopen(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[s
     ),
 )
 def case_escalate(request: HttpRequest, case_id: int, payload: EscalateIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.case_carry_up,
-        case=_case(request, case_id),
-        to=payload.to.strip(),
-        reason=payload.reason,
+    case = _case(request, case_id)
+    services.case_carry_up(
+        actor=signed_in(request), case=case, to=payload.to.strip(), reason=payload.reason
     )
+    return _answer(request, case_id)
 
 
 @router.get(
@@ -759,7 +737,8 @@ def case_escalate(request: HttpRequest, case_id: int, payload: EscalateIn) -> di
     ),
 )
 def case_assignees(request: HttpRequest, case_id: int, q: str = "") -> dict[str, Any]:
-    found = selectors.assignable_users(case=_case(request, case_id), actor=request.user, search=q)
+    case = _case(request, case_id)
+    found = selectors.assignable_users(case=case, actor=request.user, search=q)
     return {
         "groups": [
             {
@@ -775,28 +754,28 @@ def case_assignees(request: HttpRequest, case_id: int, q: str = "") -> dict[str,
 
 @router.post("/{int:case_id}/whistle", response=CaseDetail, summary="Whistle a department (吹哨)")
 def case_whistle(request: HttpRequest, case_id: int, payload: DepartmentIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.case_whistle,
-        case=_case(request, case_id),
+    case = _case(request, case_id)
+    services.case_whistle(
+        actor=signed_in(request),
+        case=case,
         department=_department(payload.department),
         note=payload.note,
     )
+    return _answer(request, case_id)
 
 
 @router.post(
     "/{int:case_id}/report-in", response=CaseDetail, summary="The department reports in (报到)"
 )
 def case_report_in(request: HttpRequest, case_id: int, payload: DepartmentIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.whistle_report_in,
-        case=_case(request, case_id),
+    case = _case(request, case_id)
+    services.whistle_report_in(
+        actor=signed_in(request),
+        case=case,
         department=_department(payload.department),
         note=payload.note,
     )
+    return _answer(request, case_id)
 
 
 @router.post(
@@ -807,45 +786,40 @@ def case_report_in(request: HttpRequest, case_id: int, payload: DepartmentIn) ->
 def case_department_resolve(
     request: HttpRequest, case_id: int, payload: DepartmentResolveIn
 ) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.whistle_resolve,
-        case=_case(request, case_id),
+    case = _case(request, case_id)
+    services.whistle_resolve(
+        actor=signed_in(request),
+        case=case,
         department=_department(payload.department),
         photos=_photos(payload.photos),
         note=payload.note,
     )
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/visit-back", response=CaseDetail, summary="Record a visit-back (回访)")
 def case_visit_back(request: HttpRequest, case_id: int, payload: VisitBackIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.case_visit_back,
-        case=_case(request, case_id),
-        note=payload.note,
-        close=payload.close,
+    case = _case(request, case_id)
+    services.case_visit_back(
+        actor=signed_in(request), case=case, note=payload.note, close=payload.close
     )
+    return _answer(request, case_id)
 
 
 @router.post("/{int:case_id}/supervise", response=CaseDetail, summary="Assign a supervisor (盯办)")
 def case_supervise(request: HttpRequest, case_id: int, payload: SuperviseIn) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.case_supervise,
-        case=_case(request, case_id),
-        supervisor=_user(payload.supervisor, "supervisor"),
+    case = _case(request, case_id)
+    services.case_supervise(
+        actor=signed_in(request), case=case, supervisor=_user(payload.supervisor, "supervisor")
     )
+    return _answer(request, case_id)
 
 
 # --- the reporter, by follow-up code ---------------------------------------------------------
 
 
 def _public(c: Case) -> dict[str, Any]:
-    events = CaseEvent.objects.filter(case=c).exclude(action="colour").order_by("at", "id")
+    events = CaseEvent.objects.filter(case=c, action__in=PUBLIC_ACTIONS).order_by("at", "id")
     return {
         "number": c.number,
         "category": c.category.name,
@@ -897,7 +871,7 @@ def case_track_feedback(
     request: HttpRequest, follow_code: str, payload: FeedbackIn
 ) -> dict[str, Any]:
     case = selectors.case_by_follow_code(code=follow_code)
-    actor = request.user if request.user.is_authenticated else None
+    actor = signed_in_or_none(request)
     case = services.case_feedback(
         case=case, satisfaction=payload.satisfaction, comment=payload.comment, actor=actor
     )
@@ -924,11 +898,11 @@ def case_track_feedback(
 def case_whistle_withdraw(
     request: HttpRequest, case_id: int, department_code: str, payload: ReasonIn
 ) -> dict[str, Any]:
-    return _acted(
-        request,
-        case_id,
-        services.whistle_withdraw,
-        case=_case(request, case_id),
+    case = _case(request, case_id)
+    services.whistle_withdraw(
+        actor=signed_in(request),
+        case=case,
         department=_department(department_code),
         reason=payload.reason,
     )
+    return _answer(request, case_id)

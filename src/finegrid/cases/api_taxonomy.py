@@ -14,10 +14,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
+from finegrid.accounts.actors import signed_in
 from finegrid.accounts.api import API_AUTH
 from finegrid.cases import selectors_taxonomy as selectors
 from finegrid.cases import services_taxonomy as services
 from finegrid.cases.models import Category, Department
+from finegrid.core.audit import Origin
 from finegrid.core.schemas import Input, LongText
 
 categories = Router(tags=["taxonomy"], auth=API_AUTH)
@@ -150,7 +152,7 @@ def category_create(request: HttpRequest, payload: CategoryCreate) -> tuple[int,
     given = _given(payload, "code")
     spec = services.CategorySpec(**given)
     category = services.category_create(
-        actor=request.user, code=payload.code, spec=spec, request=request
+        actor=signed_in(request), code=payload.code, spec=spec, origin=Origin.of(request)
     )
     return 201, _category(selectors.category_get(user=request.user, code=category.code))
 
@@ -164,21 +166,25 @@ def category_get(request: HttpRequest, code: str) -> dict[str, Any]:
 def category_update(request: HttpRequest, code: str, payload: CategoryChange) -> dict[str, Any]:
     category = selectors.category_get(user=request.user, code=code, manage=True)
     spec = dataclasses.replace(services.category_spec(category), **_given(payload))
-    services.category_update(actor=request.user, category=category, spec=spec, request=request)
+    services.category_update(
+        actor=signed_in(request), category=category, spec=spec, origin=Origin.of(request)
+    )
     return _category(selectors.category_get(user=request.user, code=code, manage=True))
 
 
 @categories.post("/{code}/deactivate", response=CategoryOut, summary="Deactivate a category")
 def category_deactivate(request: HttpRequest, code: str) -> dict[str, Any]:
     category = selectors.category_get(user=request.user, code=code, manage=True)
-    services.category_deactivate(actor=request.user, category=category, request=request)
+    services.category_deactivate(
+        actor=signed_in(request), category=category, origin=Origin.of(request)
+    )
     return _category(selectors.category_get(user=request.user, code=code, manage=True))
 
 
 @categories.delete("/{code}", response={204: None}, summary="Delete a category no case uses")
 def category_delete(request: HttpRequest, code: str) -> HttpResponse:
     category = selectors.category_get(user=request.user, code=code, manage=True)
-    services.category_delete(actor=request.user, category=category, request=request)
+    services.category_delete(actor=signed_in(request), category=category, origin=Origin.of(request))
     return HttpResponse(status=204)
 
 
@@ -196,7 +202,7 @@ def department_create(
     given = _given(payload, "code")
     spec = services.DepartmentSpec(**given)
     department = services.department_create(
-        actor=request.user, code=payload.code, spec=spec, request=request
+        actor=signed_in(request), code=payload.code, spec=spec, origin=Origin.of(request)
     )
     return 201, _department(
         selectors.department_get(user=request.user, code=department.code, manage=True)
@@ -213,7 +219,7 @@ def department_update(request: HttpRequest, code: str, payload: DepartmentChange
     department = selectors.department_get(user=request.user, code=code, manage=True)
     spec = dataclasses.replace(services.department_spec(department), **_given(payload))
     services.department_update(
-        actor=request.user, department=department, spec=spec, request=request
+        actor=signed_in(request), department=department, spec=spec, origin=Origin.of(request)
     )
     return _department(selectors.department_get(user=request.user, code=code, manage=True))
 
@@ -221,5 +227,7 @@ def department_update(request: HttpRequest, code: str, payload: DepartmentChange
 @departments.post("/{code}/deactivate", response=DepartmentOut, summary="Deactivate a department")
 def department_deactivate(request: HttpRequest, code: str) -> dict[str, Any]:
     department = selectors.department_get(user=request.user, code=code, manage=True)
-    services.department_deactivate(actor=request.user, department=department, request=request)
+    services.department_deactivate(
+        actor=signed_in(request), department=department, origin=Origin.of(request)
+    )
     return _department(selectors.department_get(user=request.user, code=code, manage=True))

@@ -9,37 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from finegrid.accounts.jurisdiction import scope_for
 from finegrid.accounts.models import Role
 from finegrid.cases.models import Case
+from finegrid.cases.workflow import DISPATCHERS as DISPATCHERS  # re-exported
+from finegrid.cases.workflow import FIELD as FIELD  # re-exported
+from finegrid.cases.workflow import MOVES, Action, Over
+from finegrid.cases.workflow import OFFICIALS as OFFICIALS  # re-exported
 from finegrid.core.errors import Forbidden, NotFound
 from finegrid.grids.models import Grid, Level
 
-FIELD = frozenset({Role.GRID_HEAD, Role.GRID_WORKER, Role.MICRO_WORKER})
-OFFICIALS = frozenset(
-    {Role.COMMUNITY_OFFICIAL, Role.STREET_OFFICIAL, Role.STREET_LEADER, Role.SYSTEM_ADMIN}
-)
-DISPATCHERS = frozenset({Role.GRID_HEAD, Role.GRID_WORKER} | OFFICIALS)
 CASE_READERS = frozenset(FIELD | OFFICIALS | {Role.DEPARTMENT_STAFF, Role.AUDITOR})
-
-# action → roles that may take it (besides the assignee, who may always work their own case)
-ACTION_ROLES: dict[str, frozenset[str]] = {
-    "accept": frozenset(FIELD | OFFICIALS),
-    "dispatch": DISPATCHERS,
-    "reassign": DISPATCHERS,
-    "whistle": DISPATCHERS,
-    "reject": DISPATCHERS,
-    "merge": DISPATCHERS,
-    "supervise": OFFICIALS,
-    "start": frozenset(FIELD | OFFICIALS),
-    "progress": frozenset(FIELD | OFFICIALS),
-    "return": frozenset(FIELD | OFFICIALS),
-    "resolve": frozenset(FIELD | OFFICIALS),
-    "close": DISPATCHERS,
-    "visit_back": frozenset(FIELD | OFFICIALS),
-    "reopen": DISPATCHERS,
-    "escalate": DISPATCHERS,
-}
-# Actions that are the handling grid's decision: the role must reach over the grid now handling
-# the case, not only over its micro-grid (a grid head does not carry up what the community holds).
-HANDLING_GRID_ACTIONS = frozenset({"escalate"})
 
 
 def access_case_read(user: Any, case: Case) -> None:
@@ -47,14 +24,29 @@ def access_case_read(user: Any, case: Case) -> None:
         raise NotFound(_("No such case in your jurisdiction."), field="case")
 
 
+def is_assignee(user: Any, case: Case) -> bool:
+    return case.assignee_id is not None and case.assignee_id == getattr(user, "pk", None)
+
+
 def access_case_act(user: Any, case: Case, action: str) -> None:
+    """Whether ``user`` may take ``action`` on ``case`` by the table of moves (workflow.MOVES):
+    the case must be theirs to see, then the move theirs to take by role over the right grid,
+    or by being the case's assignee for the moves of handling it."""
     access_case_read(user, case)
-    if action in HANDLING_GRID_ACTIONS:
+    move = MOVES[Action(action)]
+    if move.over is Over.HANDLING_GRID:
         return access_handling_grid(user, case, action)
-    if case.assignee_id is not None and case.assignee_id == getattr(user, "pk", None):
+    if move.assignee and is_assignee(user, case):
         return
-    if scope_for(user, roles=ACTION_ROLES[action]).covers(case.grid_path):
+    if scope_for(user, roles=move.roles).covers(case.grid_path):
         return
+    if is_assignee(user, case):
+        raise Forbidden(
+            _(
+                "As the case's handler you may accept, start, update, return and resolve it; "
+                "your role does not let you do this."
+            )
+        )
     raise Forbidden(_("Your role may not do this to the case."))
 
 
@@ -68,7 +60,7 @@ def access_department_act(user: Any, case: Case, department_id: int) -> None:
 
 def access_handling_grid(user: Any, case: Case, action: str) -> None:
     """The assignee's own case is no exception here: they ask their grid, which decides."""
-    if scope_for(user, roles=ACTION_ROLES[action]).covers(case.handling_grid.path):
+    if scope_for(user, roles=MOVES[Action(action)].roles).covers(case.handling_grid.path):
         return
     raise Forbidden(_("Only the grid now handling the case may carry it up."))
 

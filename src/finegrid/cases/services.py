@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,9 +44,9 @@ from finegrid.cases.permissions import (
     feedback_counts,
 )
 from finegrid.cases.selectors import assignable_users
-from finegrid.cases.workflow import ACTION_VERBS, TRANSITIONS, allowed
+from finegrid.cases.workflow import DISPATCHERS, MOVES, Action, allowed
 from finegrid.core import pii
-from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
 from finegrid.core.labels import bilingual_label
 from finegrid.grids.models import Duty, Grid, Household, Level, Responsibility
 from finegrid.grids.selectors import grid_with_parent, locate, responsible_people
@@ -190,7 +191,7 @@ def case_report(
             _event(
                 case,
                 actor,
-                "report",
+                Action.REPORT,
                 "",
                 Status.REPORTED,
                 now,
@@ -325,8 +326,8 @@ def _grid_people(micro: Grid, handling: Grid) -> list[int]:
 
 def _event(
     case: Case,
-    actor: Any,
-    action: str,
+    actor: User | None,
+    action: Action,
     from_status: str,
     to_status: str,
     now: dt.datetime,
@@ -372,33 +373,53 @@ def _locked(case: Case) -> Case:
     )
 
 
+# What every move writes besides the fields its service changed: the status and the clock.
+MOVED_FIELDS = ("status", "colour", "next_check_at", "updated_at")
+
+
 def _move(
     case: Case,
-    actor: Any,
-    action: str,
+    actor: User | None,
+    action: Action,
     now: dt.datetime,
     *,
+    changed: Iterable[str] = (),
     note: str = "",
     photos: list[dict[str, Any]] | None = None,
     **data: Any,
 ) -> Case:
-    if not allowed(action, case.status):
-        raise IllegalTransition(
-            Problem(
-                _("“%(action)s” is not possible for a case that is %(status)s."),
-                field="status",
-                params={"status": case.get_status_display(), "action": ACTION_VERBS[action]},
-            )
-        )
+    """Take ``action`` by the table of moves, saving the status, the clock and the ``changed``
+    fields the service set on the case, and append its step to the trace."""
+    _check_allowed(case, action)
+    to = MOVES[action].to
+    assert to is not None, action  # a move that keeps the status appends its event itself
     before = case.status
-    case.status = TRANSITIONS[action][1]
+    case.status = to
     _refresh_clock(case, now)
-    case.save()
+    case.save(update_fields=[*MOVED_FIELDS, *changed])
     _event(case, actor, action, before, case.status, now, note=note, photos=photos, **data)
     return case
 
 
-def _act(case: Case, actor: Any, action: str) -> Case:
+def _check_allowed(case: Case, action: Action, message: Any = None) -> None:
+    """Refuse a move the case's status does not allow (409 naming ``status``)."""
+    if allowed(action, case.status):
+        return
+    if message is not None:
+        raise IllegalTransition(Problem(message, field="status"))
+    raise IllegalTransition(
+        Problem(
+            _("“%(action)s” is not possible for a case that is %(status)s."),
+            field="status",
+            params={
+                "status": case.get_status_display(),
+                "action": MOVES[action].verb or action.label,
+            },
+        )
+    )
+
+
+def _act(case: Case, actor: User, action: Action) -> Case:
     case = _locked(case)
     access_case_act(actor, case, action)
     return case
@@ -407,14 +428,14 @@ def _act(case: Case, actor: Any, action: str) -> Case:
 @transaction.atomic
 def case_accept(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     track: str | None = None,
     note: str = "",
     now: dt.datetime | None = None,
 ) -> Case:
     now = now or timezone.now()
-    case = _act(case, actor, "accept")
+    case = _act(case, actor, Action.ACCEPT)
     retracked: dict[str, Any] = {}
     if track is not None:
         if track not in Track.values:
@@ -428,25 +449,43 @@ def case_accept(
             )
     case.accepted_at = case.accepted_at or now
     case.escalate_at = case.resolve_due
-    return _move(case, actor, "accept", now, note=note, track=case.track, **retracked)
+    return _move(
+        case,
+        actor,
+        Action.ACCEPT,
+        now,
+        changed=("track", "resolve_due", "accepted_at", "escalate_at"),
+        note=note,
+        track=case.track,
+        **retracked,
+    )
 
 
 @transaction.atomic
 def case_dispatch(
-    *, actor: Any, case: Case, assignee: User, note: str = "", now: dt.datetime | None = None
+    *, actor: User, case: Case, assignee: User, note: str = "", now: dt.datetime | None = None
 ) -> Case:
-    return _hand_to(case, actor, "dispatch", assignee, now or timezone.now(), note)
+    return _hand_to(case, actor, Action.DISPATCH, assignee, now or timezone.now(), note)
 
 
 def _hand_to(
-    case: Case, actor: Any, action: str, assignee: User, now: dt.datetime, note: str
+    case: Case, actor: User, action: Action, assignee: User, now: dt.datetime, note: str
 ) -> Case:
     """Dispatch or reassign: the handler must work where the case is, and is told at once."""
     case = _act(case, actor, action)
     _check_assignee(case, actor, assignee)
     previous = case.assignee_id
     case.assignee = assignee
-    _move(case, actor, action, now, note=note, assignee=assignee.pk, previous=previous)
+    _move(
+        case,
+        actor,
+        action,
+        now,
+        changed=("assignee",),
+        note=note,
+        assignee=assignee.pk,
+        previous=previous,
+    )
     notify(
         users=[assignee],
         kind="case.assigned",
@@ -457,7 +496,7 @@ def _hand_to(
     return case
 
 
-def _check_assignee(case: Case, actor: Any, assignee: User) -> None:
+def _check_assignee(case: Case, actor: User, assignee: User) -> None:
     # the same list the dispatch form offers: what the page shows is what the service accepts
     if all(a.user.pk != assignee.pk for a in assignable_users(case=case, actor=actor)):
         raise InvalidInput(
@@ -474,22 +513,52 @@ def _check_assignee(case: Case, actor: Any, assignee: User) -> None:
 
 @transaction.atomic
 def case_reassign(
-    *, actor: Any, case: Case, assignee: User, note: str = "", now: dt.datetime | None = None
+    *, actor: User, case: Case, assignee: User, note: str = "", now: dt.datetime | None = None
 ) -> Case:
-    return _hand_to(case, actor, "reassign", assignee, now or timezone.now(), note)
+    return _hand_to(case, actor, Action.REASSIGN, assignee, now or timezone.now(), note)
 
 
 @transaction.atomic
-def case_start(*, actor: Any, case: Case, note: str = "", now: dt.datetime | None = None) -> Case:
+def cases_reassign_bulk(
+    *,
+    actor: User,
+    cases: Sequence[Case],
+    assignee: User,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> list[Case]:
+    """Reassign many cases to one handler, all or none. Every case is tried, each in its own
+    savepoint, so that the answer names every refused case (one problem each, its row the
+    case's number, with the reason its own reassignment gave); if any is refused, the whole
+    batch is rolled back, so the dispatcher fixes the choice and sends it again."""
     now = now or timezone.now()
-    case = _act(case, actor, "start")
-    return _move(case, actor, "start", now, note=note)
+    done: list[Case] = []
+    problems: list[Problem] = []
+    for case in cases:
+        try:
+            done.append(
+                case_reassign(actor=actor, case=case, assignee=assignee, note=note, now=now)
+            )
+        except (InvalidInput, Forbidden, NotFound) as exc:
+            problems.append(
+                Problem(exc.message, field=exc.field, row=case.number, params=exc.params)
+            )
+    if problems:
+        raise InvalidInput(problems)  # leaving the transaction rolls back the ones that went
+    return done
+
+
+@transaction.atomic
+def case_start(*, actor: User, case: Case, note: str = "", now: dt.datetime | None = None) -> Case:
+    now = now or timezone.now()
+    case = _act(case, actor, Action.START)
+    return _move(case, actor, Action.START, now, note=note)
 
 
 @transaction.atomic
 def case_progress(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     note: str,
     photos: list[dict[str, Any]] | None = None,
@@ -497,49 +566,55 @@ def case_progress(
 ) -> Case:
     """A progress update with photos; the status stays."""
     now = now or timezone.now()
-    case = _act(case, actor, "progress")
-    if case.status not in OPEN_STATUSES:
-        raise IllegalTransition(
-            Problem(_("Only an open case takes progress updates."), field="status")
-        )
+    case = _act(case, actor, Action.PROGRESS)
+    _check_allowed(case, Action.PROGRESS, _("Only an open case takes progress updates."))
     if not note.strip() and not photos:
         raise InvalidInput(Problem(_("Write what was done or add a photo."), field="note"))
-    _event(case, actor, "progress", case.status, case.status, now, note=note, photos=photos)
+    _event(case, actor, Action.PROGRESS, case.status, case.status, now, note=note, photos=photos)
     return case
 
 
 @transaction.atomic
-def case_return(*, actor: Any, case: Case, reason: str, now: dt.datetime | None = None) -> Case:
+def case_return(*, actor: User, case: Case, reason: str, now: dt.datetime | None = None) -> Case:
     now = now or timezone.now()
-    case = _act(case, actor, "return")
+    case = _act(case, actor, Action.RETURN)
     _need(reason, "reason")
     case.assignee = None
-    return _move(case, actor, "return", now, note=reason)
+    return _move(case, actor, Action.RETURN, now, changed=("assignee",), note=reason)
 
 
 @transaction.atomic
 def case_resolve(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     note: str,
     photos: list[dict[str, Any]] | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     now = now or timezone.now()
-    case = _act(case, actor, "resolve")
+    case = _act(case, actor, Action.RESOLVE)
     _need(note, "note")
     return _settle(case, actor, now, note, photos)
 
 
 def _settle(
-    case: Case, actor: Any, now: dt.datetime, note: str, photos: list[dict[str, Any]] | None
+    case: Case, actor: User, now: dt.datetime, note: str, photos: list[dict[str, Any]] | None
 ) -> Case:
     case.resolved_at = now
     case.escalate_at = None
-    _move(case, actor, "resolve", now, note=note, photos=photos, on_time=now <= case.resolve_due)
+    _move(
+        case,
+        actor,
+        Action.RESOLVE,
+        now,
+        changed=("resolved_at", "escalate_at"),
+        note=note,
+        photos=photos,
+        on_time=now <= case.resolve_due,
+    )
     if case.reporter_id or case.reporter_phone_enc:
-        _move(case, None, "request_feedback", now)
+        _move(case, None, Action.REQUEST_FEEDBACK, now)
         if case.reporter is not None:
             notify(
                 users=[case.reporter],
@@ -552,37 +627,44 @@ def _settle(
 
 
 @transaction.atomic
-def case_close(*, actor: Any, case: Case, note: str = "", now: dt.datetime | None = None) -> Case:
+def case_close(*, actor: User, case: Case, note: str = "", now: dt.datetime | None = None) -> Case:
     now = now or timezone.now()
-    case = _act(case, actor, "close")
+    case = _act(case, actor, Action.CLOSE)
     case.closed_at = now
-    return _move(case, actor, "close", now, note=note)
+    return _move(case, actor, Action.CLOSE, now, changed=("closed_at",), note=note)
 
 
 @transaction.atomic
-def case_reject(*, actor: Any, case: Case, reason: str, now: dt.datetime | None = None) -> Case:
+def case_reject(*, actor: User, case: Case, reason: str, now: dt.datetime | None = None) -> Case:
     now = now or timezone.now()
-    case = _act(case, actor, "reject")
+    case = _act(case, actor, Action.REJECT)
     _need(reason, "reason")
     case.closed_at = now
     case.escalate_at = None
-    return _move(case, actor, "reject", now, note=reason)
+    return _move(case, actor, Action.REJECT, now, changed=("closed_at", "escalate_at"), note=reason)
 
 
 @transaction.atomic
-def case_merge(*, actor: Any, case: Case, into: Case, now: dt.datetime | None = None) -> Case:
+def case_merge(*, actor: User, case: Case, into: Case, now: dt.datetime | None = None) -> Case:
     now = now or timezone.now()
-    case = _act(case, actor, "merge")
+    case = _act(case, actor, Action.MERGE)
     if into.pk == case.pk or into.status not in OPEN_STATUSES or into.merged_into_id:
         raise InvalidInput(Problem(_("Merge into another open case."), field="into"))
     case.merged_into = into
     case.closed_at = now
     case.escalate_at = None
-    _move(case, actor, "merge", now, into=into.number)
+    _move(
+        case,
+        actor,
+        Action.MERGE,
+        now,
+        changed=("merged_into", "closed_at", "escalate_at"),
+        into=into.number,
+    )
     _event(
         into,
         actor,
-        "progress",
+        Action.PROGRESS,
         into.status,
         into.status,
         now,
@@ -592,24 +674,35 @@ def case_merge(*, actor: Any, case: Case, into: Case, now: dt.datetime | None = 
 
 
 @transaction.atomic
-def case_reopen(*, actor: Any, case: Case, reason: str, now: dt.datetime | None = None) -> Case:
+def case_reopen(*, actor: User, case: Case, reason: str, now: dt.datetime | None = None) -> Case:
     now = now or timezone.now()
-    case = _act(case, actor, "reopen")
+    case = _act(case, actor, Action.REOPEN)
     _need(reason, "reason")
     return _reopen(case, actor, now, reason)
 
 
-def _reopen(case: Case, actor: Any, now: dt.datetime, reason: str, **data: Any) -> Case:
+# What reopening writes: the clocks start again from now; the report time stays for figures.
+REOPENED_FIELDS = (
+    "accepted_at",
+    "resolved_at",
+    "closed_at",
+    "accept_due",
+    "resolve_due",
+    "escalate_at",
+    "satisfaction",
+)
+
+
+def _reopen(case: Case, actor: User | None, now: dt.datetime, reason: str, **data: Any) -> Case:
     safety = case.category.safety_critical
     case.accepted_at = case.resolved_at = case.closed_at = None
-    case.reported_at = case.reported_at  # the original report time stays for figures
     case.accept_due = clock.due(now, case.category.accept_minutes, working_hours=not safety)
     case.resolve_due = clock.due(
         case.accept_due, case.category.resolve_minutes(case.track), working_hours=not safety
     )
     case.escalate_at = case.accept_due
     case.satisfaction = ""
-    _move(case, actor, "reopen", now, note=reason, **data)
+    _move(case, actor, Action.REOPEN, now, changed=REOPENED_FIELDS, note=reason, **data)
     notify(
         users=_grid_people(case.micro_grid, case.handling_grid),
         kind="case.reopened",
@@ -640,7 +733,7 @@ def case_feedback(
     case: Case,
     satisfaction: str,
     comment: str = "",
-    actor: Any = None,
+    actor: User | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """An answer on the follow-up page (满意 / 基本满意 / 不满意), recorded as given by whoever
@@ -656,15 +749,12 @@ def case_feedback(
                 _("Answer satisfied, basically satisfied or dissatisfied."), field="satisfaction"
             )
         )
-    if case.status != Status.AWAITING_FEEDBACK:
-        raise IllegalTransition(
-            Problem(_("This case is not waiting for feedback."), field="status")
-        )
+    _check_allowed(case, Action.FEEDBACK, _("This case is not waiting for feedback."))
     by, counted = feedback_by(actor, case), feedback_counts(actor, case)
     _event(
         case,
         actor,
-        "feedback",
+        Action.FEEDBACK,
         case.status,
         case.status,
         now,
@@ -690,23 +780,30 @@ def case_feedback(
         if reporter
         else _("Closed after feedback by the holder of the follow-up code.")
     )
-    return _move(case, actor, "close", now, note=str(note), by=by)
+    return _move(
+        case,
+        actor,
+        Action.CLOSE,
+        now,
+        changed=("satisfaction", "closed_at"),
+        note=str(note),
+        by=by,
+    )
 
 
 @transaction.atomic
 def case_visit_back(
-    *, actor: Any, case: Case, note: str, close: bool = True, now: dt.datetime | None = None
+    *, actor: User, case: Case, note: str, close: bool = True, now: dt.datetime | None = None
 ) -> Case:
     """回访: the grid calls or visits the reporter after resolution and records what they said."""
     now = now or timezone.now()
-    case = _act(case, actor, "visit_back")
+    case = _act(case, actor, Action.VISIT_BACK)
     _need(note, "note")
-    if case.status not in (Status.RESOLVED, Status.AWAITING_FEEDBACK):
-        raise IllegalTransition(Problem(_("A visit-back follows resolution."), field="status"))
-    _event(case, actor, "visit_back", case.status, case.status, now, note=note)
+    _check_allowed(case, Action.VISIT_BACK, _("A visit-back follows resolution."))
+    _event(case, actor, Action.VISIT_BACK, case.status, case.status, now, note=note)
     if close:
         case.closed_at = now
-        _move(case, actor, "close", now, note=note)
+        _move(case, actor, Action.CLOSE, now, changed=("closed_at",), note=note)
     return case
 
 
@@ -716,14 +813,14 @@ def case_visit_back(
 @transaction.atomic
 def case_whistle(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     department: Department,
     note: str = "",
     now: dt.datetime | None = None,
 ) -> Whistle:
     now = now or timezone.now()
-    case = _act(case, actor, "whistle")
+    case = _act(case, actor, Action.WHISTLE)
     if not department.active:
         raise InvalidInput(Problem(_("The department is deactivated."), field="department"))
     if Whistle.objects.filter(
@@ -752,7 +849,16 @@ def case_whistle(
         case.accepted_at = now
     case.resolve_due = max(case.resolve_due, whistle.resolve_due)
     case.escalate_at = case.resolve_due
-    _move(case, actor, "whistle", now, note=note, department=department.code, **retracked)
+    _move(
+        case,
+        actor,
+        Action.WHISTLE,
+        now,
+        changed=("department", "track", "accepted_at", "resolve_due", "escalate_at"),
+        note=note,
+        department=department.code,
+        **retracked,
+    )
     notify(
         users=department.staff.all(),
         kind="case.whistle",
@@ -796,7 +902,7 @@ def _open_whistle(case: Case, department: Department) -> Whistle:
 @transaction.atomic
 def whistle_report_in(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     department: Department,
     note: str = "",
@@ -819,7 +925,7 @@ def whistle_report_in(
     _move(
         case,
         actor,
-        "report_in",
+        Action.REPORT_IN,
         now,
         note=note,
         department=department.code,
@@ -831,7 +937,7 @@ def whistle_report_in(
 @transaction.atomic
 def whistle_resolve(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     department: Department,
     note: str,
@@ -851,7 +957,7 @@ def whistle_resolve(
         _event(
             case,
             actor,
-            "progress",
+            Action.PROGRESS,
             case.status,
             case.status,
             now,
@@ -865,14 +971,20 @@ def whistle_resolve(
 
 @transaction.atomic
 def case_supervise(
-    *, actor: Any, case: Case, supervisor: User, now: dt.datetime | None = None
+    *, actor: User, case: Case, supervisor: User, now: dt.datetime | None = None
 ) -> Case:
-    """全程盯办: a supervisor follows the case end to end and is told of every move."""
+    """全程盯办: a supervisor follows the case end to end and is told of every move; a case that
+    has ended (closed, rejected, merged) has nothing left to follow."""
     now = now or timezone.now()
-    case = _act(case, actor, "supervise")
+    case = _act(case, actor, Action.SUPERVISE)
+    _check_allowed(
+        case,
+        Action.SUPERVISE,
+        _("A case that is closed, rejected or merged has nothing left to supervise."),
+    )
     case.supervisor = supervisor
     case.save(update_fields=["supervisor", "updated_at"])
-    _event(case, actor, "supervise", case.status, case.status, now, supervisor=supervisor.pk)
+    _event(case, actor, Action.SUPERVISE, case.status, case.status, now, supervisor=supervisor.pk)
     return case
 
 
@@ -883,7 +995,7 @@ ESCALATION_TARGETS = {"community": Level.COMMUNITY, "street": Level.STREET}
 
 @transaction.atomic
 def case_carry_up(
-    *, actor: Any, case: Case, to: str, reason: str, now: dt.datetime | None = None
+    *, actor: User, case: Case, to: str, reason: str, now: dt.datetime | None = None
 ) -> Case:
     """上报: the grid handling an open case carries it one level up the grid tree, with a reason.
 
@@ -901,11 +1013,11 @@ def case_carry_up(
     timer starts again at the new level, as after the sweep's escalation, so that the community
     is not carried further up minutes after receiving the case."""
     now = now or timezone.now()
-    case = _act(case, actor, "escalate")
+    case = _act(case, actor, Action.ESCALATE)
     if to not in ESCALATION_TARGETS:
         raise InvalidInput(Problem(_("Escalate to the community or to the street."), field="to"))
     _need(reason, "reason")
-    if not allowed("escalate", case.status):
+    if not allowed(Action.ESCALATE, case.status):
         raise IllegalTransition(
             Problem(
                 _("Only an open case can be escalated; this one is %(status)s."),
@@ -919,11 +1031,11 @@ def case_carry_up(
     case.escalation_level += 1
     case.escalate_at = _next_escalation(case, above, now)
     _refresh_clock(case, now)
-    case.save()
+    case.save(update_fields=SWEPT_FIELDS)  # the sweep's escalation writes the same fields
     _event(
         case,
         actor,
-        "escalate",
+        Action.ESCALATE,
         case.status,
         case.status,
         now,
@@ -967,7 +1079,6 @@ def _level_above(grid: Grid, to: str) -> Grid:
 def _responsible_for(grid: Grid) -> set[int]:
     """Who answers for ``grid``: its duty list, and the dispatchers assigned on it."""
     from finegrid.accounts.models import RoleAssignment
-    from finegrid.cases.permissions import DISPATCHERS
 
     duty = Responsibility.objects.current().filter(grid=grid).values_list("person_id", flat=True)
     roles = RoleAssignment.objects.filter(grid=grid, role__in=DISPATCHERS)
@@ -1035,7 +1146,7 @@ def _escalate(case: Case, now: dt.datetime, batch: _SweepBatch) -> None:
         CaseEvent(
             case=case,
             at=now,
-            action="escalate",
+            action=Action.ESCALATE,
             from_status=case.status,
             to_status=case.status,
             data={
@@ -1112,7 +1223,7 @@ def cases_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str
                         CaseEvent(
                             case=case,
                             at=now,
-                            action="colour",
+                            action=Action.COLOUR,
                             from_status=case.status,
                             to_status=case.status,
                             data={"colour": case.colour},
@@ -1129,7 +1240,7 @@ def cases_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str
 @transaction.atomic
 def whistle_withdraw(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     department: Department,
     reason: str,
@@ -1145,7 +1256,7 @@ def whistle_withdraw(
     now = now or timezone.now()
     # The case row is locked first, as report-in and resolve do: a department reporting in at
     # the same moment waits, then finds the whistle withdrawn.
-    case = _act(case, actor, "whistle")
+    case = _act(case, actor, Action.WITHDRAW_WHISTLE)
     _need(reason, "reason")
     whistles = Whistle.objects.select_for_update().filter(case=case, department=department)
     whistle = (
@@ -1174,7 +1285,7 @@ def whistle_withdraw(
     _event(
         case,
         actor,
-        "withdraw_whistle",
+        Action.WITHDRAW_WHISTLE,
         case.status,
         case.status,
         now,

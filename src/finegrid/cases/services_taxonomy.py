@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.models import Role, User
 from finegrid.cases.categories import forget_categories, taxonomy_bump
 from finegrid.cases.models import Category, Department, Track
 from finegrid.cases.permissions import access_taxonomy_manage
-from finegrid.core.audit import audit_record
+from finegrid.core.audit import Origin, audit_record
 from finegrid.core.errors import InvalidInput, Problem
 from finegrid.core.models import AuditAction
 
@@ -295,7 +294,7 @@ def _committed() -> None:
 
 
 def category_create(
-    *, actor: Any, code: str, spec: CategorySpec, request: HttpRequest | None = None
+    *, actor: User, code: str, spec: CategorySpec, origin: Origin | None = None
 ) -> Category:
     access_taxonomy_manage(actor)
     problems: list[Problem] = []
@@ -311,14 +310,14 @@ def category_create(
             target=category,
             label=f"{category.code} {category.name}",
             fields=["code", *values],
-            request=request,
+            origin=origin,
         )
         _committed()
     return category
 
 
 def category_update(
-    *, actor: Any, category: Category, spec: CategorySpec, request: HttpRequest | None = None
+    *, actor: User, category: Category, spec: CategorySpec, origin: Origin | None = None
 ) -> Category:
     """The code stays: reporting clients and Open311 services name the category by it."""
     access_taxonomy_manage(actor)
@@ -339,14 +338,14 @@ def category_update(
                 target=category,
                 label=f"{category.code} {category.name}",
                 fields=changed,
-                request=request,
+                origin=origin,
             )
             _committed()
     return category
 
 
 def category_deactivate(
-    *, actor: Any, category: Category, request: HttpRequest | None = None
+    *, actor: User, category: Category, origin: Origin | None = None
 ) -> Category:
     """No new case may be reported under it; the cases already under it keep it."""
     access_taxonomy_manage(actor)
@@ -355,10 +354,10 @@ def category_deactivate(
         category = Category.objects.select_for_update().get(pk=category.pk)
         spec = category_spec(category)
         spec.active = False
-        return category_update(actor=actor, category=category, spec=spec, request=request)
+        return category_update(actor=actor, category=category, spec=spec, origin=origin)
 
 
-def category_delete(*, actor: Any, category: Category, request: HttpRequest | None = None) -> None:
+def category_delete(*, actor: User, category: Category, origin: Origin | None = None) -> None:
     """Only a category nothing refers to (a slip just made); one in use is deactivated."""
     access_taxonomy_manage(actor)
     with transaction.atomic():
@@ -375,14 +374,14 @@ def category_delete(*, actor: Any, category: Category, request: HttpRequest | No
             action=AuditAction.DELETE,
             target=category,
             label=f"{category.code} {category.name}",
-            request=request,
+            origin=origin,
         )
         category.delete()
         _committed()
 
 
 def department_create(
-    *, actor: Any, code: str, spec: DepartmentSpec, request: HttpRequest | None = None
+    *, actor: User, code: str, spec: DepartmentSpec, origin: Origin | None = None
 ) -> Department:
     access_taxonomy_manage(actor)
     problems: list[Problem] = []
@@ -400,14 +399,14 @@ def department_create(
             target=department,
             label=f"{department.code} {department.name}",
             fields=["code", "staff", *values],
-            request=request,
+            origin=origin,
         )
         _committed()
     return department
 
 
 def department_update(
-    *, actor: Any, department: Department, spec: DepartmentSpec, request: HttpRequest | None = None
+    *, actor: User, department: Department, spec: DepartmentSpec, origin: Origin | None = None
 ) -> Department:
     access_taxonomy_manage(actor)
     with transaction.atomic():
@@ -431,14 +430,14 @@ def department_update(
                 target=department,
                 label=f"{department.code} {department.name}",
                 fields=changed,
-                request=request,
+                origin=origin,
             )
             _committed()
     return department
 
 
 def department_deactivate(
-    *, actor: Any, department: Department, request: HttpRequest | None = None
+    *, actor: User, department: Department, origin: Origin | None = None
 ) -> Department:
     """It is no longer offered to whistle; whistles already open run to their end."""
     access_taxonomy_manage(actor)
@@ -446,4 +445,4 @@ def department_deactivate(
         department = Department.objects.select_for_update().get(pk=department.pk)
         spec = department_spec(department)
         spec.active = False
-        return department_update(actor=actor, department=department, spec=spec, request=request)
+        return department_update(actor=actor, department=department, spec=spec, origin=origin)

@@ -13,18 +13,6 @@ CATEGORIES: list[tuple[Any, ...]] = [
     ("safety_hazard", "安全隐患", "Safety hazard", "now", False, 1 * H, 1 * DAY, 3 * DAY, 10 * DAY),
     ("gas", "燃气", "Gas safety", "now", True, 15, 4 * H, 12 * H, 24 * H),
     ("fire", "消防", "Fire safety", "now", True, 15, 4 * H, 12 * H, 24 * H),
-    # an emergency call nobody in the chain answered (care/): opened red, by the call
-    (
-        "special_care",
-        "特殊人群关爱",
-        "Care of vulnerable people",
-        "now",
-        True,
-        15,
-        4 * H,
-        12 * H,
-        24 * H,
-    ),
     ("sanitation", "环境卫生", "Sanitation", "now", False, 2 * H, 1 * DAY, 2 * DAY, 5 * DAY),
     ("dispute", "矛盾纠纷", "Disputes", "coordinate", False, 2 * H, 1 * DAY, 5 * DAY, 15 * DAY),
     ("livelihood", "民生诉求", "Everyday needs", "now", False, 2 * H, 2 * DAY, 5 * DAY, 10 * DAY),
@@ -61,6 +49,18 @@ CATEGORIES: list[tuple[Any, ...]] = [
         1 * DAY,
         5 * DAY,
         10 * DAY,
+    ),
+    # an emergency call nobody in the chain answered (care/): opened red, by the call
+    (
+        "special_care",
+        "特殊人群关爱",
+        "Care of vulnerable people",
+        "now",
+        True,
+        15,
+        4 * H,
+        12 * H,
+        24 * H,
     ),
 ]
 

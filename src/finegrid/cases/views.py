@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,15 +24,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from finegrid.accounts.actors import signed_in, signed_in_or_none
 from finegrid.accounts.jurisdiction import scope_for, user_roles
 from finegrid.accounts.models import Role
 from finegrid.cases import forms as f
 from finegrid.cases import selectors, services
 from finegrid.cases.models import (
-    FINAL_STATUSES,
-    OPEN_STATUSES,
     OPEN_WHISTLE_STATUSES,
-    SETTLED_STATUSES,
     Case,
     Department,
     Source,
@@ -43,15 +40,10 @@ from finegrid.cases.models import (
 )
 from finegrid.cases.permissions import CASE_READERS, FIELD, access_case_act, may_manage_taxonomy
 from finegrid.cases.photos import stored_photos
-from finegrid.cases.routing import Route, route_of
-from finegrid.cases.workflow import (
-    IN_PLACE,
-    PUBLIC_ACTIONS,
-    TRANSITIONS,
-    allowed,
-    event_label,
-)
-from finegrid.core.errors import Forbidden, InvalidInput, NotFound
+from finegrid.cases.routing import route_of
+from finegrid.cases.views_moves import PAGE_MOVES, Act, carry_up_target
+from finegrid.cases.workflow import MOVES, PUBLIC_ACTIONS, Action, Over, allowed, event_label
+from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
 from finegrid.core.pages import is_htmx as _is_htmx
 from finegrid.core.pages import service_page as cased
 from finegrid.grids import selectors as grid_selectors
@@ -60,35 +52,16 @@ from finegrid.grids.views import picker_config
 
 PER_PAGE = 50
 
-# The buttons of the case page, in the order a case meets them.
-BUTTONS = {
-    "accept": _("Accept"),
-    "dispatch": _("Dispatch"),
-    "reassign": _("Reassign"),
-    "whistle": _("Whistle a department"),
-    "start": _("Start handling"),
-    "progress": _("Progress update"),
-    "return": _("Return"),
-    "resolve": _("Resolve"),
-    "reject": _("Reject as out of scope"),
-    "merge": _("Merge as duplicate"),
-    "close": _("Close the case"),
-    "reopen": _("Reopen"),
-    "visit_back": _("Visit-back"),
-    "supervise": _("Supervise end to end"),
-    "report_in": _("Report in"),
-    "dept_resolve": _("Department resolves"),
-    "withdraw_whistle": _("Withdraw the whistle"),
-    "escalate": _("Escalate"),
-}
+# The buttons of the case page, from the table of moves, in the order a case meets them.
+BUTTONS = {action: move.button for action, move in MOVES.items() if move.button is not None}
 # 上报: the button says where the case goes
 CARRY_UP_BUTTONS = {
     "community": _("Escalate to the community"),
     "street": _("Escalate to the street"),
 }
-DEPARTMENT_ACTIONS = ("report_in", "dept_resolve")
+DEPARTMENT_ACTIONS = frozenset(a for a, m in MOVES.items() if m.over is Over.DEPARTMENT)
 # Buttons shown once per whistle of the case rather than once per case.
-WHISTLE_ACTIONS = (*DEPARTMENT_ACTIONS, "withdraw_whistle")
+WHISTLE_ACTIONS = frozenset(DEPARTMENT_ACTIONS | {Action.WITHDRAW_WHISTLE})
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -135,11 +108,14 @@ def _mask_name(name: str) -> str:
     return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
+def _problem_line(problem: Problem) -> str:
+    text = str(problem.message)
+    return text % problem.params if problem.params else text
+
+
 def _problem_text(exc: Exception) -> str:
     if isinstance(exc, InvalidInput):
-        problem = exc.problems[0]
-        text = str(problem.message)
-        return text % problem.params if problem.params else text
+        return _problem_line(exc.problems[0])
     message = getattr(exc, "message", str(exc))
     params = getattr(exc, "params", None)
     return str(message) % params if params else str(message)
@@ -219,7 +195,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         try:
             with stored_photos(request) as report.photos:  # removed again if refused
                 case, _created = services.case_report(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=signed_in(request),
                     report=report,
                     idempotency_key=d["idempotency_key"],
                 )
@@ -249,60 +225,12 @@ def report_new(request: HttpRequest) -> HttpResponse:
 # --- the case page --------------------------------------------------------------------------
 
 
-def _action_form(action: str, case: Case, data: Any = None, **extra: Any) -> forms.Form:
-    if action == "accept":
-        return f.AcceptForm(data, initial={"track": case.track})
-    if action in ("dispatch", "reassign"):
-        return f.HandlerForm(data, assignables=extra["assignables"])
-    if action == "supervise":
-        return f.SuperviseForm(data, people=extra["handlers"])
-    if action == "escalate":
-        # the level posted is checked by the service, which names a stale one in its own words
-        return f.EscalateForm(data, initial={"to": carry_up_target(case)})
-    if action == "whistle":
-        # the duty list's department first (routing.py), else the category's usual one
-        route = extra.get("route") or Route()
-        first = route.department_id or case.category.department_id
-        return f.WhistleForm(data, initial={"department": first})
-    if action == "withdraw_whistle":
-        return f.WithdrawWhistleForm(data)
-    if action in ("return", "reject", "reopen"):
-        return f.ReasonForm(data)
-    if action == "merge":
-        dupes = extra.get("duplicates") or []
-        return f.MergeForm(data, initial={"into": dupes[0].number if dupes else ""})
-    if action in DEPARTMENT_ACTIONS:
-        return f.DepartmentActForm(
-            data, departments=extra["departments"], with_photos=action == "dept_resolve"
-        )
-    if action in ("progress", "resolve"):
-        return f.PhotoNoteForm(data)
-    return f.NoteForm(data)
-
-
-def carry_up_target(case: Case) -> str | None:
-    """Where 上报 takes the case from its handling grid: the level right above, if any."""
-    above = case.handling_grid.parent
-    for to, level in services.ESCALATION_TARGETS.items():
-        if above is not None and above.level == level:
-            return to
-    return None
-
-
-def _available(user: Any, case: Case, action: str) -> bool:
-    if action == "escalate":
-        return (
-            allowed(action, case.status) and may(user, case, action) and bool(carry_up_target(case))
-        )
-    if action in TRANSITIONS or action in IN_PLACE:
-        return allowed(action, case.status) and may(user, case, action)
-    if action == "progress":
-        return case.status in OPEN_STATUSES and may(user, case, action)
-    if action == "visit_back":
-        return case.status in SETTLED_STATUSES and may(user, case, action)
-    if action == "supervise":
-        return case.status not in FINAL_STATUSES and may(user, case, action)
-    return False
+def _available(user: Any, case: Case, action: Action) -> bool:
+    """Whether the case page offers ``action``: the table lets it start from the case's status,
+    the user may take it, and (上报) there is a level above to carry the case to."""
+    if not allowed(action, case.status) or not may(user, case, action):
+        return False
+    return action != Action.ESCALATE or bool(carry_up_target(case))
 
 
 def _case_context(
@@ -316,11 +244,11 @@ def _case_context(
     user = request.user
     actions = [a for a in BUTTONS if a not in WHISTLE_ACTIONS and _available(user, case, a)]
     extra: dict[str, Any] = {}
-    if {"dispatch", "reassign"} & set(actions):
+    if {Action.DISPATCH, Action.REASSIGN} & set(actions):
         extra["assignables"] = selectors.assignable_users(case=case, actor=user)
-    if "supervise" in actions:
+    if Action.SUPERVISE in actions:
         extra["handlers"] = selectors.handler_candidates(paths=[case.grid_path])
-    if "merge" in actions:
+    if Action.MERGE in actions:
         extra["duplicates"] = selectors.duplicate_candidates(
             category_id=case.category_id, lat=case.lat, lng=case.lng, exclude=case.pk
         )
@@ -328,23 +256,23 @@ def _case_context(
     whistles = list(selectors.department_whistles(user=user, case=case))
     buttons: list[dict[str, Any]] = []
     for action in actions:
-        form = failed_form if action == failed else _action_form(action, case, **extra)
+        form = failed_form if action == failed else PAGE_MOVES[action].form(case, None, extra)
         label = BUTTONS[action]
-        if action == "escalate":
+        if action == Action.ESCALATE:
             label = CARRY_UP_BUTTONS[carry_up_target(case) or "community"]
         buttons.append({"action": action, "label": label, "form": form})
     for w in whistles:
-        action = "report_in" if w.status == WhistleStatus.WHISTLED else "dept_resolve"
+        part = Action.REPORT_IN if w.status == WhistleStatus.WHISTLED else Action.DEPT_RESOLVE
         form = (
             failed_form
-            if action == failed
+            if part == failed
             else f.DepartmentActForm(
                 initial={"department": w.department_id},
                 departments=[w.department],
-                with_photos=action == "dept_resolve",
+                with_photos=part == Action.DEPT_RESOLVE,
             )
         )
-        buttons.append({"action": action, "label": BUTTONS[action], "form": form, "whistle": w})
+        buttons.append({"action": part, "label": BUTTONS[part], "form": form, "whistle": w})
     all_whistles = list(case.whistles.select_related("department").order_by("whistled_at"))
     buttons += _withdraw_buttons(user, case, all_whistles, failed, failed_form)
     for b in buttons:
@@ -372,7 +300,7 @@ def _case_context(
         "satisfaction": dict(f.SATISFACTION_CHOICES).get(case.satisfaction, case.satisfaction),
         "place": _case_place(case),
         "route": route,
-        "whistle_offered": route.department_task is not None and "whistle" in actions,
+        "whistle_offered": route.department_task is not None and Action.WHISTLE in actions,
     }
 
 
@@ -387,8 +315,8 @@ def _trace_row(e: Any, statuses: dict[str, Any], duties: dict[str, Any]) -> dict
         # who answered with the follow-up code, when not the signed-in reporter (an answer from
         # before the trace said so, with no one signed in, was a code's holder too)
         "by_code": data.get("by") == "code_holder"
-        or (e.action == "feedback" and "by" not in data and e.actor_id is None),
-        "uncounted": e.action == "feedback" and data.get("counted") is False,
+        or (e.action == Action.FEEDBACK and "by" not in data and e.actor_id is None),
+        "uncounted": e.action == Action.FEEDBACK and data.get("counted") is False,
         "track_from": tracks.get(data.get("track_from", "")),
         "track_to": tracks.get(data.get("track_to", "")),
         "grids": (data["from_name"], data["to_name"]) if "to_name" in data else None,
@@ -417,13 +345,13 @@ def _withdraw_buttons(
 ) -> list[dict[str, Any]]:
     """One "withdraw" button per whistle still open, for whoever may whistle on the case."""
     open_whistles = [w for w in whistles if w.status in OPEN_WHISTLE_STATUSES]
-    if not open_whistles or not may(user, case, "whistle"):
+    if not open_whistles or not may(user, case, Action.WITHDRAW_WHISTLE):
         return []
     buttons = []
     for w in open_whistles:
         # a refused withdrawal goes back under the button of the whistle it was meant for
         refused_here = (
-            failed == "withdraw_whistle"
+            failed == Action.WITHDRAW_WHISTLE
             and failed_form is not None
             and failed_form.data.get("department") == str(w.department_id)
         )
@@ -432,8 +360,10 @@ def _withdraw_buttons(
             if refused_here
             else f.WithdrawWhistleForm(initial={"department": w.department_id})
         )
-        label = BUTTONS["withdraw_whistle"]
-        buttons.append({"action": "withdraw_whistle", "label": label, "form": form, "whistle": w})
+        label = BUTTONS[Action.WITHDRAW_WHISTLE]
+        buttons.append(
+            {"action": Action.WITHDRAW_WHISTLE, "label": label, "form": form, "whistle": w}
+        )
     return buttons
 
 
@@ -443,73 +373,27 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, "cases/case.html", "cases/_case.html", _case_context(request, case))
 
 
-def _perform(action: str, request: HttpRequest, case: Case, form: forms.Form) -> None:
-    user, d = request.user, form.cleaned_data
-    if action == "accept":
-        services.case_accept(actor=user, case=case, track=d["track"], note=d["note"])
-    elif action in ("dispatch", "reassign"):
-        move = services.case_dispatch if action == "dispatch" else services.case_reassign
-        move(actor=user, case=case, assignee=form.handlers[d["assignee"]], note=d["note"])  # type: ignore[attr-defined]
-    elif action == "escalate":
-        services.case_carry_up(actor=user, case=case, to=d["to"], reason=d["reason"])
-    elif action == "whistle":
-        services.case_whistle(actor=user, case=case, department=d["department"], note=d["note"])
-    elif action == "start":
-        services.case_start(actor=user, case=case, note=d["note"])
-    elif action == "progress":
-        with stored_photos(request) as photos:
-            services.case_progress(actor=user, case=case, note=d["note"], photos=photos)
-    elif action == "return":
-        services.case_return(actor=user, case=case, reason=d["reason"])
-    elif action == "resolve":
-        with stored_photos(request) as photos:
-            services.case_resolve(actor=user, case=case, note=d["note"], photos=photos)
-    elif action == "reject":
-        services.case_reject(actor=user, case=case, reason=d["reason"])
-    elif action == "merge":
-        into = selectors.merge_target(user=user, number=d["into"])
-        services.case_merge(actor=user, case=case, into=into)
-    elif action == "reopen":
-        services.case_reopen(actor=user, case=case, reason=d["reason"])
-    elif action == "visit_back":
-        services.case_visit_back(actor=user, case=case, note=d["note"])
-    elif action == "supervise":
-        services.case_supervise(actor=user, case=case, supervisor=form.people[d["supervisor"]])  # type: ignore[attr-defined]
-    elif action == "report_in":
-        department = form.departments[d["department"]]  # type: ignore[attr-defined]
-        services.whistle_report_in(actor=user, case=case, department=department, note=d["note"])
-    elif action == "dept_resolve":
-        department = form.departments[d["department"]]  # type: ignore[attr-defined]
-        with stored_photos(request) as photos:
-            services.whistle_resolve(
-                actor=user, case=case, department=department, note=d["note"], photos=photos
-            )
-    elif action == "close":
-        services.case_close(actor=user, case=case, note=d["note"])
-    elif action == "withdraw_whistle":
-        services.whistle_withdraw(
-            actor=user, case=case, department=d["department"], reason=d["reason"]
-        )
-
-
 @cased
 @require_POST
 def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in BUTTONS:
-        raise Http404
     case = selectors.case_get(user=request.user, pk=pk)
+    if action not in Action.values or Action(action) not in PAGE_MOVES:
+        raise Http404
+    move = Action(action)
+    page_move = PAGE_MOVES[move]
+    user = signed_in(request)
     extra: dict[str, Any] = {}
-    if action in ("dispatch", "reassign"):
-        extra["assignables"] = selectors.assignable_users(case=case, actor=request.user)
-    if action == "supervise":
+    if move in (Action.DISPATCH, Action.REASSIGN):
+        extra["assignables"] = selectors.assignable_users(case=case, actor=user)
+    if move == Action.SUPERVISE:
         extra["handlers"] = selectors.handler_candidates(paths=[case.grid_path])
-    if action in DEPARTMENT_ACTIONS:
-        extra["departments"] = list(Department.objects.filter(staff=request.user.pk))
-    form = _action_form(action, case, request.POST, **extra)
+    if move in DEPARTMENT_ACTIONS:
+        extra["departments"] = list(Department.objects.filter(staff=user.pk))
+    form = page_move.form(case, request.POST, extra)
     status = 422
     if form.is_valid():
         try:
-            _perform(action, request, case, form)
+            page_move.perform(Act(request, user, case, form, form.cleaned_data))
         except InvalidInput as exc:
             # a refused 上报 level is named on top: its field is hidden on the page
             f.put_problems(form, exc, rename={"file": "photos", "to": ""})
@@ -520,19 +404,19 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except NotFound as exc:
             # The case was found in the user's jurisdiction above, so this is the whistle: it is
             # no longer open (withdrawn, resolved) since the page was drawn. Say so on the page.
-            if action not in WHISTLE_ACTIONS:
+            if move not in WHISTLE_ACTIONS:
                 raise
             form.add_error(None, _problem_text(exc))
             status = 409
         else:
-            label = BUTTONS[action]
+            label = BUTTONS[move]
             if _is_htmx(request):
                 case = selectors.case_get(user=request.user, pk=pk)
                 ctx = _case_context(request, case, done=str(label))
                 return render(request, "cases/_case.html", ctx)
             messages.success(request, _("Done: %(action)s.") % {"action": label})
             return redirect("cases:detail", pk=pk)
-    ctx = _case_context(request, case, failed=action, failed_form=form)
+    ctx = _case_context(request, case, failed=move, failed_form=form)
     return _render(request, "cases/case.html", "cases/_case.html", ctx, status=status)
 
 
@@ -610,19 +494,16 @@ def bulk_reassign(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Pick the cases and a handler."))
         return redirect(back)
     assignee = form.handlers[form.cleaned_data["assignee"]]
-    refused: list[str] = []
-    with transaction.atomic():
-        for pk in form.cleaned_data["cases"]:
-            case = found[pk]
-            try:
-                services.case_reassign(
-                    actor=request.user, case=case, assignee=assignee, note=form.cleaned_data["note"]
-                )
-            except (InvalidInput, Forbidden, NotFound) as exc:
-                refused.append(f"{case.number}: {_problem_text(exc)}")
-        if refused:
-            transaction.set_rollback(True)
-    if refused:
+    chosen = [found[pk] for pk in form.cleaned_data["cases"]]
+    try:
+        services.cases_reassign_bulk(
+            actor=signed_in(request),
+            cases=chosen,
+            assignee=assignee,
+            note=form.cleaned_data["note"],
+        )
+    except InvalidInput as exc:
+        refused = [f"{p.row}: {_problem_line(p)}" for p in exc.problems]
         messages.error(
             request,
             _("Nothing was reassigned. Refused: %(rows)s") % {"rows": "; ".join(refused)},
@@ -630,8 +511,7 @@ def bulk_reassign(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(n)d cases reassigned to %(name)s.")
-            % {"n": len(form.cleaned_data["cases"]), "name": assignee},
+            _("%(n)d cases reassigned to %(name)s.") % {"n": len(chosen), "name": assignee},
         )
     return redirect(back)
 
@@ -668,7 +548,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            actor = request.user if request.user.is_authenticated else None
+            actor = signed_in_or_none(request)
             try:
                 case = services.case_feedback(
                     case=case,

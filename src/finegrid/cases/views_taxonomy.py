@@ -17,12 +17,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from finegrid.accounts.actors import signed_in
 from finegrid.cases import selectors_taxonomy as selectors
 from finegrid.cases import services_taxonomy as services
 from finegrid.cases.forms import put_problems
 from finegrid.cases.forms_taxonomy import CategoryForm, DepartmentForm
 from finegrid.cases.permissions import access_taxonomy_manage
 from finegrid.cases.views import _problem_text, _render, cased
+from finegrid.core.audit import Origin
 from finegrid.core.errors import InvalidInput
 from finegrid.core.pages import done_redirect
 
@@ -72,10 +74,10 @@ def category_new(request: HttpRequest) -> HttpResponse:
 
         def save() -> object:
             return services.category_create(
-                actor=request.user,
+                actor=signed_in(request),
                 code=form.cleaned_data["code"],
                 spec=form.spec(),
-                request=request,
+                origin=Origin.of(request),
             )
 
         done = _saved(request, form, save, "cases:categories", _("The category is added."))
@@ -103,7 +105,10 @@ def category_edit(request: HttpRequest, code: str) -> HttpResponse:
 
         def save() -> object:
             return services.category_update(
-                actor=request.user, category=category, spec=form.spec(), request=request
+                actor=signed_in(request),
+                category=category,
+                spec=form.spec(),
+                origin=Origin.of(request),
             )
 
         done = _saved(request, form, save, "cases:categories", _("The category is saved."))
@@ -138,7 +143,7 @@ def category_deactivate(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         lambda: services.category_deactivate(
-            actor=request.user, category=category, request=request
+            actor=signed_in(request), category=category, origin=Origin.of(request)
         ),
         "cases:categories",
         _("The category is deactivated: no new case can be reported under it."),
@@ -151,7 +156,9 @@ def category_delete(request: HttpRequest, code: str) -> HttpResponse:
     category = selectors.category_get(user=request.user, code=code, manage=True)
     return _acted(
         request,
-        lambda: services.category_delete(actor=request.user, category=category, request=request),
+        lambda: services.category_delete(
+            actor=signed_in(request), category=category, origin=Origin.of(request)
+        ),
         "cases:categories",
         _("The category is deleted."),
     )
@@ -178,10 +185,10 @@ def department_new(request: HttpRequest) -> HttpResponse:
 
         def save() -> object:
             return services.department_create(
-                actor=request.user,
+                actor=signed_in(request),
                 code=form.cleaned_data["code"],
                 spec=form.spec(),
-                request=request,
+                origin=Origin.of(request),
             )
 
         done = _saved(request, form, save, "cases:departments", _("The department is added."))
@@ -209,7 +216,10 @@ def department_edit(request: HttpRequest, code: str) -> HttpResponse:
 
         def save() -> object:
             return services.department_update(
-                actor=request.user, department=department, spec=form.spec(), request=request
+                actor=signed_in(request),
+                department=department,
+                spec=form.spec(),
+                origin=Origin.of(request),
             )
 
         done = _saved(request, form, save, "cases:departments", _("The department is saved."))
@@ -232,7 +242,7 @@ def department_deactivate(request: HttpRequest, code: str) -> HttpResponse:
     return _acted(
         request,
         lambda: services.department_deactivate(
-            actor=request.user, department=department, request=request
+            actor=signed_in(request), department=department, origin=Origin.of(request)
         ),
         "cases:departments",
         _("The department is deactivated: it can no longer be whistled."),

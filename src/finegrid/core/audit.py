@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -19,6 +20,19 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where an audited act came from, as the audit row keeps it. A view makes it from the
+    request (``Origin.of(request)``) and hands it to the service, so services never see the
+    request; work done later for a request (a background import) keeps it as it was."""
+
+    ip: str | None = None
+
+    @classmethod
+    def of(cls, request: HttpRequest | None) -> Origin:
+        return cls(ip=client_ip(request))
+
+
 def audit_record(
     *,
     actor: Any,
@@ -29,12 +43,14 @@ def audit_record(
     label: str = "",
     fields: Iterable[str] = (),
     reason: str = "",
+    origin: Origin | None = None,
     request: HttpRequest | None = None,
     ip: str | None = None,
     grid_path: str = "",
 ) -> AuditEvent:
-    """One audit row, written in the caller's transaction so it commits with the act. Work done
-    later for a request (a background import) passes the ``ip`` it kept from that request."""
+    """One audit row, written in the caller's transaction so it commits with the act. Give the
+    act's ``origin``; ``request`` and ``ip`` are the older ways to say the same, kept while
+    services still taking a request move to ``Origin``."""
     if target is not None:
         target_type = target_type or target._meta.model_name or ""
         target_id = target_id or str(target.pk)
@@ -48,7 +64,7 @@ def audit_record(
         target_label=label[:120],
         fields=sorted(fields),
         reason=reason[:200],
-        ip=ip or client_ip(request),
+        ip=(origin.ip if origin is not None else None) or ip or client_ip(request),
         grid_path=grid_path,
     )
 

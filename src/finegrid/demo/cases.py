@@ -142,7 +142,7 @@ def _advance(
     whistle = (
         WHISTLE_TO.get(case.category.code) if dept is not None and rng.random() < 0.4 else None
     )
-    if whistle:
+    if whistle and dept is not None:
         department = departments[whistle]
         if (at := step(rng.uniform(5, 60))) is None:
             return 0

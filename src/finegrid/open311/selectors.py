@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finegrid.cases import clock
 from finegrid.cases.models import OPEN_STATUSES, Case, CaseEvent, Category, Source, Status
+from finegrid.cases.workflow import INTERNAL_ACTIONS, Action
 from finegrid.open311 import catalogue
 
 LIMIT = 1000  # the spec's default volume: 90 days or the first 1000 requests
@@ -29,8 +30,9 @@ LIMIT = 1000  # the spec's default volume: 90 days or the first 1000 requests
 PAGE_SIZE = 100
 WINDOW = dt.timedelta(days=90)
 CLOSED_STATUSES = frozenset(set(Status.values) - set(OPEN_STATUSES))
-# events that change nothing a client can see
-QUIET_ACTIONS = ("colour",)
+# steps a public client does not see (the clock's colours, who supervises): they do not make a
+# request "updated" either (cases.workflow decides the set for every public trace)
+QUIET_ACTIONS = tuple(sorted(INTERNAL_ACTIONS))
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{3})\d{14}([\dXx])(?![0-9A-Za-z])")
 
@@ -120,14 +122,14 @@ def _status_notes(cases: list[Case]) -> dict[int, str | None]:
     reason, a reopening's cause), or the case it was merged into. One query for the page."""
     moves = (
         CaseEvent.objects.filter(case_id__in=[c.pk for c in cases])
-        .exclude(action__in=("report", *QUIET_ACTIONS))
+        .exclude(action__in=(Action.REPORT, *QUIET_ACTIONS))
         .exclude(from_status=F("to_status"))
         .order_by("case_id", "at", "id")
         .values_list("case_id", "action", "note", "data")
     )
     notes: dict[int, str | None] = {}
     for case_id, action, note, data in moves:
-        if action == "merge":
+        if action == Action.MERGE:
             notes[case_id] = str(_("Merged into %(number)s.")) % {"number": data.get("into", "")}
         else:
             notes[case_id] = public_text(note) if note else None
