@@ -21,6 +21,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chain", type=int, default=0)
     parser.add_argument("--pair", action="store_true")
+    # the grid head on an extended shift (错时延时) from an hour ago: on duty whatever the hour
+    parser.add_argument("--head-shift", action="store_true")
+    # a micro-grid worker of the neighbouring micro-grid M2 (陈丽, ``neighbour``)
+    parser.add_argument("--neighbour", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finegrid.config.settings")
     import django
@@ -48,6 +52,28 @@ def main() -> None:
         responsibility_assign(person=second, duty=Duty.MICRO_WORKER, grid=net.m1, at=since)
         _t, key = ApiToken.issue(user=second, name="two-servers")
         out["worker2"] = {"id": second.pk, "token": key, "username": "worker2"}
+    if args.head_shift:
+        from finegrid.workforce.models import ShiftKind
+        from finegrid.workforce.services_shifts import ShiftSpec, shift_create
+
+        now = timezone.now()
+        shift_create(
+            spec=ShiftSpec(
+                gridhead.pk,
+                ShiftKind.EXTENDED,
+                net.g1.pk,
+                now - dt.timedelta(hours=1),
+                now + dt.timedelta(hours=5),
+            )
+        )
+    if args.neighbour:
+        from finegrid.grids.models import Duty
+        from finegrid.grids.services import responsibility_assign
+
+        other = _person("neighbour", "micro_worker", net.m2, "陈丽")
+        responsibility_assign(person=other, duty=Duty.MICRO_WORKER, grid=net.m2, at=since)
+        _t, key = ApiToken.issue(user=other, name="two-servers")
+        out["neighbour"] = {"id": other.pk, "token": key, "username": "neighbour"}
     elder = enrol_elder(net, leader)
     if args.chain:
         services.chain_set(
@@ -65,6 +91,7 @@ def main() -> None:
             {
                 "key": elder.button_key,
                 "enrolment": elder.enrolment.pk,
+                "elder": {"id": elder.elder.pk, "username": elder.elder.username},
                 "worker": {"id": worker.pk, "token": worker_token, "username": "worker"},
                 "gridhead": {"id": gridhead.pk, "token": head_token, "username": "gridhead"},
                 "password": PASSWORD,

@@ -18,9 +18,11 @@ from finegrid.care.models import (
     CallEvent,
     CallRecipient,
     ChainRole,
+    Channel,
     EmergencyCall,
     EventKind,
     Outbound,
+    OutboundStatus,
 )
 from finegrid.care.services import OFFICIALS, may_read
 from finegrid.core.errors import NotFound
@@ -124,6 +126,15 @@ def call_detail(call: EmergencyCall) -> dict[str, Any]:
                         "phone": r.phone_masked,
                         "reason": r.reason,
                         "channels": {ch: o.status for (rid, ch), o in sent.items() if rid == r.pk},
+                        "deliveries": [
+                            {
+                                "channel": ch,
+                                "status": o.status,
+                                "label": f"{Channel(ch).label}: {OutboundStatus(o.status).label}",
+                            }
+                            for (rid, ch), o in sent.items()
+                            if rid == r.pk
+                        ],
                     }
                     for r in recipients
                     if r.step == i
