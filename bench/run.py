@@ -36,6 +36,7 @@ BENCHES = [
     "checkin_api",
     "coverage",
     "care_latency",
+    "care_chaos",
 ]
 DOC = _common.ROOT / "docs" / "benchmarks.md"
 
