@@ -281,9 +281,11 @@ def run_phase(
     out: dict[str, int] = {}
     latencies: list[float] = []
     lock = threading.Lock()
+    began = time.monotonic()
 
     def one(i: int) -> None:
-        time.sleep(seconds * i / n)
+        # the i-th press is due at its share of the phase from its start, however busy the pool
+        time.sleep(max(0.0, began + seconds * i / n - time.monotonic()))
         idem = f"{tag}-{i}"
         cid, took = press(fleet, keys[i % len(keys)], idem, stats)
         with lock:
