@@ -38,6 +38,7 @@ from finegrid.cases.models import (
 from finegrid.cases.permissions import CASE_READERS, FIELD, OFFICIALS, feedback_by
 from finegrid.cases.workflow import PUBLIC_ACTIONS, event_label
 from finegrid.core.errors import InvalidInput, NotFound, Problem
+from finegrid.core.openapi import download
 from finegrid.core.schemas import Input, LongText
 from finegrid.grids.geo import METRES_PER_DEGREE
 
@@ -531,7 +532,18 @@ def case_create(
     }
 
 
-@router.get("", response=CasePage, summary="List cases in your jurisdiction")
+@router.get(
+    "",
+    response=CasePage,
+    summary="List cases in your jurisdiction",
+    description=(
+        "The cases under the grids where you hold a role that reads cases (field, official, "
+        "department staff or auditor), newest report first; cases elsewhere are simply not "
+        "listed. Filters combine; `assignee` is `me` or a user id, `since`/`until` are "
+        "Chengdu dates. `limit` 1-200 and `offset` >= 0, otherwise 422 naming the parameter; "
+        "`count` is the total before paging."
+    ),
+)
 def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> dict[str, Any]:
     page = _page(filters)
     assignee_id = None
@@ -560,7 +572,17 @@ def case_list(request: HttpRequest, filters: Query[CaseQuery]) -> dict[str, Any]
     return _paged(qs, page)
 
 
-@router.get("/mine", response=CasePage, summary="My tasks: most urgent colour first")
+@router.get(
+    "/mine",
+    response=CasePage,
+    summary="My tasks: most urgent colour first",
+    description=(
+        "The worker app's task list: open cases in your jurisdiction that are assigned to you"
+        " or not yet taken by anyone, the most urgent warning colour first (red, orange, "
+        "yellow, blue), then the nearest resolve deadline. Paged like the case list (`limit` "
+        "1-200, else 422); a user with no case-reading role gets an empty page."
+    ),
+)
 def case_mine(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, Any]:
     page = _page(filters)
     qs = selectors.my_tasks(user=request.user).select_related(
@@ -569,7 +591,18 @@ def case_mine(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, Any]
     return _paged(qs, page)
 
 
-@router.post("/photos", response={201: PhotoOut}, summary="Upload a photo (JPEG, PNG, WebP)")
+@router.post(
+    "/photos",
+    response={201: PhotoOut},
+    summary="Upload a photo (JPEG, PNG, WebP)",
+    description=(
+        "Any signed-in user uploads one image as the multipart field `file`, before citing "
+        "its `id` in a report, a progress update or a resolution (at most 9 per request). The"
+        " photo is stored as a clean, upright JPEG at most 2560 px on its longest side with "
+        "its metadata dropped. A missing file, an empty or damaged one, one over 8 MB or too "
+        "many pixels, or anything but JPEG, PNG or WebP answers 422 naming `file`."
+    ),
+)
 def photo_upload(
     request: HttpRequest, file: File[UploadedFile | None] = None
 ) -> tuple[int, dict[str, Any]]:
@@ -581,7 +614,21 @@ def photo_upload(
     return 201, photo.ref()
 
 
-@router.get("/photos/{photo_id}", summary="A photo of a case you may see")
+@router.get(
+    "/photos/{photo_id}",
+    summary="A photo of a case you may see",
+    response={200: None},
+    openapi_extra=download(
+        "image/jpeg", description="The photo, a JPEG shown inline. 事件照片（JPEG）。"
+    ),
+    description=(
+        "The stored JPEG of a photo, shown inline (no attachment) and cacheable privately for"
+        " a day. Its uploader may fetch it, and anyone who may see a case (or a step of its "
+        "trace) the photo is attached to; any other photo, or an unknown id, answers 404 "
+        "naming `photo_id`, so a photo outside your jurisdiction is indistinguishable from "
+        "none."
+    ),
+)
 def photo_read(request: HttpRequest, photo_id: str) -> FileResponse:
     photo = photos.photo_get(photo_id)
     if photo is None or not _may_see_photo(request.user, photo):
@@ -603,7 +650,17 @@ def _may_see_photo(user: Any, photo: photos.Photo) -> bool:
     )
 
 
-@router.get("/{int:case_id}", response=CaseDetail, summary="One case with its full trace")
+@router.get(
+    "/{int:case_id}",
+    response=CaseDetail,
+    summary="One case with its full trace",
+    description=(
+        "One case with its reporter's name and masked phone, its whistles and its full trace "
+        "(internal steps included), for anyone holding a case-reading role (field, official, "
+        "department staff, auditor) over its micro-grid. A case outside your jurisdiction "
+        "answers 404 as if it did not exist."
+    ),
+)
 def case_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _answer(request, case_id)
 
@@ -611,7 +668,20 @@ def case_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
 # --- transitions ----------------------------------------------------------------------------
 
 
-@router.post("/{int:case_id}/accept", response=CaseDetail, summary="Accept (受理), maybe re-track")
+@router.post(
+    "/{int:case_id}/accept",
+    response=CaseDetail,
+    summary="Accept (受理), maybe re-track",
+    description=(
+        "受理: take in a reported, returned or reopened case. For a handler: the case's "
+        "assignee, or a grid head, grid worker or micro-grid worker, or a community or street"
+        " official, street leader or system administrator, over the case's micro-grid. "
+        "`track` (now, coordinate, follow_up) may re-track the case, which recomputes its "
+        "resolve deadline; an unknown track answers 422 naming `track`. A case outside your "
+        "jurisdiction answers 404; a role that may not take the move answers 403; any other "
+        "status answers 409 naming `status`. Answers the case with its full trace."
+    ),
+)
 def case_accept(request: HttpRequest, case_id: int, payload: AcceptIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_accept(
@@ -620,7 +690,21 @@ def case_accept(request: HttpRequest, case_id: int, payload: AcceptIn) -> dict[s
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/dispatch", response=CaseDetail, summary="Dispatch to a handler")
+@router.post(
+    "/{int:case_id}/dispatch",
+    response=CaseDetail,
+    summary="Dispatch to a handler",
+    description=(
+        "派遣: hand an accepted, returned or reopened case to a handler, who is notified. For a"
+        " dispatcher: a grid head or grid worker, or a community or street official, street "
+        "leader or system administrator, over the case's micro-grid (being the assignee is "
+        "not enough). `assignee` (username or id) must be offered by GET "
+        "/{case_id}/assignees: someone working between the handling grid and the case's "
+        "micro-grid within your jurisdiction, otherwise 422 naming `assignee`. A case outside"
+        " your jurisdiction answers 404; a role that may not take the move answers 403; any "
+        "other status answers 409 naming `status`. Answers the case with its full trace."
+    ),
+)
 def case_dispatch(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_dispatch(
@@ -632,7 +716,20 @@ def case_dispatch(request: HttpRequest, case_id: int, payload: AssignIn) -> dict
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/reassign", response=CaseDetail, summary="Reassign to another handler")
+@router.post(
+    "/{int:case_id}/reassign",
+    response=CaseDetail,
+    summary="Reassign to another handler",
+    description=(
+        "Hand a dispatched or in-progress case to another handler, who is notified. For a "
+        "dispatcher: a grid head or grid worker, or a community or street official, street "
+        "leader or system administrator, over the case's micro-grid (being the assignee is "
+        "not enough). The new `assignee` must be one GET /{case_id}/assignees offers, "
+        "otherwise 422 naming `assignee`. A case outside your jurisdiction answers 404; a "
+        "role that may not take the move answers 403; any other status answers 409 naming "
+        "`status`. Answers the case with its full trace."
+    ),
+)
 def case_reassign(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_reassign(
@@ -644,14 +741,40 @@ def case_reassign(request: HttpRequest, case_id: int, payload: AssignIn) -> dict
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/start", response=CaseDetail, summary="Start handling")
+@router.post(
+    "/{int:case_id}/start",
+    response=CaseDetail,
+    summary="Start handling",
+    description=(
+        "The handler starts work on a dispatched case (it becomes in progress). For a "
+        "handler: the case's assignee, or a grid head, grid worker or micro-grid worker, or a"
+        " community or street official, street leader or system administrator, over the "
+        "case's micro-grid. A case outside your jurisdiction answers 404; a role that may not"
+        " take the move answers 403; a case not dispatched answers 409 naming `status`. "
+        "Answers the case with its full trace."
+    ),
+)
 def case_start(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_start(actor=signed_in(request), case=case, note=payload.note)
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/progress", response=CaseDetail, summary="Progress update with photos")
+@router.post(
+    "/{int:case_id}/progress",
+    response=CaseDetail,
+    summary="Progress update with photos",
+    description=(
+        "Add a progress note and/or photos (ids from POST /photos, at most 9) to an open "
+        "case; its status stays. For a handler: the case's assignee, or a grid head, grid "
+        "worker or micro-grid worker, or a community or street official, street leader or "
+        "system administrator, over the case's micro-grid. Neither a note nor a photo answers"
+        " 422 naming `note`; an unknown photo id 422 naming `photos`. A case outside your "
+        "jurisdiction answers 404; a role that may not take the move answers 403; a case that"
+        " is no longer open answers 409 naming `status`. Answers the case with its full "
+        "trace."
+    ),
+)
 def case_progress(request: HttpRequest, case_id: int, payload: PhotoNoteIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_progress(
@@ -660,14 +783,41 @@ def case_progress(request: HttpRequest, case_id: int, payload: PhotoNoteIn) -> d
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/return", response=CaseDetail, summary="Return the case (退回)")
+@router.post(
+    "/{int:case_id}/return",
+    response=CaseDetail,
+    summary="Return the case (退回)",
+    description=(
+        "退回: the handler gives a dispatched or in-progress case back, unassigned, for the "
+        "grid to dispatch again. For a handler: the case's assignee, or a grid head, grid "
+        "worker or micro-grid worker, or a community or street official, street leader or "
+        "system administrator, over the case's micro-grid. `reason` is required (422 naming "
+        "`reason`). A case outside your jurisdiction answers 404; a role that may not take "
+        "the move answers 403; any other status answers 409 naming `status`. Answers the case"
+        " with its full trace."
+    ),
+)
 def case_return(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_return(actor=signed_in(request), case=case, reason=payload.reason)
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/resolve", response=CaseDetail, summary="Resolve (办结) with photos")
+@router.post(
+    "/{int:case_id}/resolve",
+    response=CaseDetail,
+    summary="Resolve (办结) with photos",
+    description=(
+        "办结: record the work done on an accepted or in-progress case, with photos. For a "
+        "handler: the case's assignee, or a grid head, grid worker or micro-grid worker, or a"
+        " community or street official, street leader or system administrator, over the "
+        "case's micro-grid. `note` is required (422 naming `note`). When the case has a "
+        "reporter (an account or a phone) it then waits for their feedback and a signed-in "
+        "reporter is notified. A case outside your jurisdiction answers 404; a role that may "
+        "not take the move answers 403; any other status answers 409 naming `status`. Answers"
+        " the case with its full trace."
+    ),
+)
 def case_resolve(request: HttpRequest, case_id: int, payload: PhotoNoteIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_resolve(
@@ -676,21 +826,59 @@ def case_resolve(request: HttpRequest, case_id: int, payload: PhotoNoteIn) -> di
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/close", response=CaseDetail, summary="Close a resolved case")
+@router.post(
+    "/{int:case_id}/close",
+    response=CaseDetail,
+    summary="Close a resolved case",
+    description=(
+        "Close a resolved case, or one awaiting the reporter's feedback, without waiting "
+        "further. For a dispatcher: a grid head or grid worker, or a community or street "
+        "official, street leader or system administrator, over the case's micro-grid (being "
+        "the assignee is not enough). A case outside your jurisdiction answers 404; a role "
+        "that may not take the move answers 403; any other status answers 409 naming "
+        "`status`. Answers the case with its full trace."
+    ),
+)
 def case_close(request: HttpRequest, case_id: int, payload: NoteIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_close(actor=signed_in(request), case=case, note=payload.note)
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/reject", response=CaseDetail, summary="Reject as out of scope")
+@router.post(
+    "/{int:case_id}/reject",
+    response=CaseDetail,
+    summary="Reject as out of scope",
+    description=(
+        "Reject a reported or accepted case as outside the grid's scope; it ends there. For a"
+        " dispatcher: a grid head or grid worker, or a community or street official, street "
+        "leader or system administrator, over the case's micro-grid (being the assignee is "
+        "not enough). `reason` is required (422 naming `reason`). A case outside your "
+        "jurisdiction answers 404; a role that may not take the move answers 403; any other "
+        "status answers 409 naming `status`. Answers the case with its full trace."
+    ),
+)
 def case_reject(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_reject(actor=signed_in(request), case=case, reason=payload.reason)
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/merge", response=CaseDetail, summary="Merge into an open duplicate")
+@router.post(
+    "/{int:case_id}/merge",
+    response=CaseDetail,
+    summary="Merge into an open duplicate",
+    description=(
+        "Close a reported or accepted case as a duplicate of another open case you may see "
+        "(`into`, its number); the other case's trace notes the merge. For a dispatcher: a "
+        "grid head or grid worker, or a community or street official, street leader or system"
+        " administrator, over the case's micro-grid (being the assignee is not enough). An "
+        "unknown or invisible number, the case itself, or a target that is not open or is "
+        "itself merged answers 422 naming `into`. A case outside your jurisdiction answers "
+        "404; a role that may not take the move answers 403; any other status answers 409 "
+        "naming `status`. Answers the case with its full trace."
+    ),
+)
 def case_merge(request: HttpRequest, case_id: int, payload: MergeIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_merge(
@@ -701,7 +889,20 @@ def case_merge(request: HttpRequest, case_id: int, payload: MergeIn) -> dict[str
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/reopen", response=CaseDetail, summary="Reopen a resolved case")
+@router.post(
+    "/{int:case_id}/reopen",
+    response=CaseDetail,
+    summary="Reopen a resolved case",
+    description=(
+        "Reopen a resolved, awaiting-feedback or closed case: its accept and resolve clocks "
+        "start again from now and the grid's people are notified. For a dispatcher: a grid "
+        "head or grid worker, or a community or street official, street leader or system "
+        "administrator, over the case's micro-grid (being the assignee is not enough). "
+        "`reason` is required (422 naming `reason`). A case outside your jurisdiction answers"
+        " 404; a role that may not take the move answers 403; any other status answers 409 "
+        "naming `status`. Answers the case with its full trace."
+    ),
+)
 def case_reopen(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_reopen(actor=signed_in(request), case=case, reason=payload.reason)
@@ -752,7 +953,22 @@ def case_assignees(request: HttpRequest, case_id: int, q: str = "") -> dict[str,
     }
 
 
-@router.post("/{int:case_id}/whistle", response=CaseDetail, summary="Whistle a department (吹哨)")
+@router.post(
+    "/{int:case_id}/whistle",
+    response=CaseDetail,
+    summary="Whistle a department (吹哨)",
+    description=(
+        "吹哨: call a department in on an accepted, dispatched, in-progress, returned or "
+        "reopened case; its staff are notified, the case becomes dispatched on the follow-up "
+        "track and its resolve deadline stretches to the department's. For a dispatcher: a "
+        "grid head or grid worker, or a community or street official, street leader or system"
+        " administrator, over the case's micro-grid (being the assignee is not enough). An "
+        "unknown or deactivated department, or one already whistled and still open on the "
+        "case, answers 422 naming `department`. A case outside your jurisdiction answers 404;"
+        " a role that may not take the move answers 403; any other status answers 409 naming "
+        "`status`. Answers the case with its full trace."
+    ),
+)
 def case_whistle(request: HttpRequest, case_id: int, payload: DepartmentIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_whistle(
@@ -765,7 +981,18 @@ def case_whistle(request: HttpRequest, case_id: int, payload: DepartmentIn) -> d
 
 
 @router.post(
-    "/{int:case_id}/report-in", response=CaseDetail, summary="The department reports in (报到)"
+    "/{int:case_id}/report-in",
+    response=CaseDetail,
+    summary="The department reports in (报到)",
+    description=(
+        "报到: the whistled department acknowledges its whistle on a dispatched or in-progress "
+        "case, which becomes in progress. For the staff of the whistled department (or a "
+        "superuser) who can see the case; anyone else answers 403, a case outside their "
+        "jurisdiction 404. `department` is the department's code (422 naming it if unknown); "
+        "a department with no open whistle on the case answers 404 naming `department`, a "
+        "withdrawn whistle or one already reported in 409. Answers the case with its full "
+        "trace."
+    ),
 )
 def case_report_in(request: HttpRequest, case_id: int, payload: DepartmentIn) -> dict[str, Any]:
     case = _case(request, case_id)
@@ -782,6 +1009,16 @@ def case_report_in(request: HttpRequest, case_id: int, payload: DepartmentIn) ->
     "/{int:case_id}/department-resolve",
     response=CaseDetail,
     summary="The whistled department resolves its part",
+    description=(
+        "The whistled department records its part done, with a `note` (required, 422) and "
+        "photos. When it was the case's last open whistle the case is resolved; otherwise the"
+        " step is a progress update. For the staff of the whistled department (or a "
+        "superuser) who can see the case; anyone else answers 403, a case outside their "
+        "jurisdiction 404. `department` is the department's code (422 naming it if unknown); "
+        "a department with no open whistle answers 404 naming `department`; a withdrawn "
+        "whistle, or one not yet reported in, answers 409. Answers the case with its full "
+        "trace."
+    ),
 )
 def case_department_resolve(
     request: HttpRequest, case_id: int, payload: DepartmentResolveIn
@@ -797,7 +1034,20 @@ def case_department_resolve(
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/visit-back", response=CaseDetail, summary="Record a visit-back (回访)")
+@router.post(
+    "/{int:case_id}/visit-back",
+    response=CaseDetail,
+    summary="Record a visit-back (回访)",
+    description=(
+        "回访: record what the reporter said when called or visited after resolution, on a "
+        "resolved, awaiting-feedback or closed case; with `close` (the default) an open one "
+        "is closed as well. For a handler: a grid head, grid worker or micro-grid worker, or "
+        "a community or street official, street leader or system administrator, over the "
+        "case's micro-grid. `note` is required (422 naming `note`). A case outside your "
+        "jurisdiction answers 404; a role that may not take the move answers 403; a case not "
+        "yet resolved answers 409 naming `status`. Answers the case with its full trace."
+    ),
+)
 def case_visit_back(request: HttpRequest, case_id: int, payload: VisitBackIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_visit_back(
@@ -806,7 +1056,19 @@ def case_visit_back(request: HttpRequest, case_id: int, payload: VisitBackIn) ->
     return _answer(request, case_id)
 
 
-@router.post("/{int:case_id}/supervise", response=CaseDetail, summary="Assign a supervisor (盯办)")
+@router.post(
+    "/{int:case_id}/supervise",
+    response=CaseDetail,
+    summary="Assign a supervisor (盯办)",
+    description=(
+        "全程盯办: name a supervisor (username or id) who follows the case to its end. For a "
+        "community or street official, street leader or system administrator over the case's "
+        "micro-grid. An unknown or inactive user answers 422 naming `supervisor`. A case "
+        "outside your jurisdiction answers 404; a role that may not take the move answers "
+        "403; a case that has ended (closed, rejected, merged) answers 409 naming `status`. "
+        "Answers the case with its full trace."
+    ),
+)
 def case_supervise(request: HttpRequest, case_id: int, payload: SuperviseIn) -> dict[str, Any]:
     case = _case(request, case_id)
     services.case_supervise(
@@ -849,6 +1111,12 @@ def _public(c: Case) -> dict[str, Any]:
     response=PublicCase,
     auth=None,
     summary="Follow a case by its code (no login; no names or phones)",
+    description=(
+        "For the reporter, with no login: the case named by its 8-character follow-up code "
+        "(case-insensitive), with its status, dates, satisfaction and the public steps of its"
+        " trace (no names, phones, notes, colour changes or supervisors). An unknown code "
+        "answers 404 naming `code`."
+    ),
 )
 def case_track(request: HttpRequest, follow_code: str) -> dict[str, Any]:
     return _public(selectors.case_by_follow_code(code=follow_code))

@@ -141,13 +141,35 @@ def _given(payload: Schema, *drop: str) -> dict[str, Any]:
     return given
 
 
-@categories.get("", response=list[CategoryOut], summary="The case categories")
+@categories.get(
+    "",
+    response=list[CategoryOut],
+    summary="The case categories",
+    description=(
+        "The active case categories with their clocks (accept and resolve minutes per track),"
+        " for any signed-in user: a reporting client offers them. `all=true` adds the "
+        "deactivated ones, for the taxonomy keepers only (street leaders or system "
+        "administrators over every street, decision 0006); anyone else asking for it answers "
+        "403."
+    ),
+)
 def category_list(request: HttpRequest, all: bool = False) -> list[dict[str, Any]]:
     found = selectors.category_list(user=request.user, include_inactive=all)
     return [_category(c) for c in found]
 
 
-@categories.post("", response={201: CategoryOut}, summary="Add a category (administrators)")
+@categories.post(
+    "",
+    response={201: CategoryOut},
+    summary="Add a category (administrators)",
+    description=(
+        "Add a category. Street leaders or system administrators over every street only "
+        "(decision 0006): anyone else answers 403. `code` (2-32 lowercase letters, digits or "
+        "_) is unique and never changes. A taken or malformed code, a missing or too long "
+        "name, an unknown parent or department, or a clock that is not a whole number of "
+        "minutes within range answers 422 naming every bad field. Recorded in the audit log."
+    ),
+)
 def category_create(request: HttpRequest, payload: CategoryCreate) -> tuple[int, dict[str, Any]]:
     given = _given(payload, "code")
     spec = services.CategorySpec(**given)
@@ -157,12 +179,32 @@ def category_create(request: HttpRequest, payload: CategoryCreate) -> tuple[int,
     return 201, _category(selectors.category_get(user=request.user, code=category.code))
 
 
-@categories.get("/{code}", response=CategoryOut, summary="One category")
+@categories.get(
+    "/{code}",
+    response=CategoryOut,
+    summary="One category",
+    description=(
+        "One active category by its code, for any signed-in user. A deactivated or unknown "
+        "code answers 404 naming `code`."
+    ),
+)
 def category_get(request: HttpRequest, code: str) -> dict[str, Any]:
     return _category(selectors.category_get(user=request.user, code=code))
 
 
-@categories.patch("/{code}", response=CategoryOut, summary="Change a category (administrators)")
+@categories.patch(
+    "/{code}",
+    response=CategoryOut,
+    summary="Change a category (administrators)",
+    description=(
+        "Change the fields sent (null clears a text such as the parent or the department). "
+        "Street leaders or system administrators over every street only (decision 0006): "
+        "anyone else answers 403. An unknown code answers 404; a bad field 422 naming every "
+        "one (a parent that would make a loop, deactivating a category with active "
+        "subcategories). The cases already reported keep their deadlines. Recorded in the "
+        "audit log."
+    ),
+)
 def category_update(request: HttpRequest, code: str, payload: CategoryChange) -> dict[str, Any]:
     category = selectors.category_get(user=request.user, code=code, manage=True)
     spec = dataclasses.replace(services.category_spec(category), **_given(payload))
@@ -172,7 +214,17 @@ def category_update(request: HttpRequest, code: str, payload: CategoryChange) ->
     return _category(selectors.category_get(user=request.user, code=code, manage=True))
 
 
-@categories.post("/{code}/deactivate", response=CategoryOut, summary="Deactivate a category")
+@categories.post(
+    "/{code}/deactivate",
+    response=CategoryOut,
+    summary="Deactivate a category",
+    description=(
+        "No new case may be reported under the category; cases already under it keep it. "
+        "Street leaders or system administrators over every street only (decision 0006): "
+        "anyone else answers 403. An unknown code answers 404; a category with active "
+        "subcategories 422 naming `active`. Recorded in the audit log."
+    ),
+)
 def category_deactivate(request: HttpRequest, code: str) -> dict[str, Any]:
     category = selectors.category_get(user=request.user, code=code, manage=True)
     services.category_deactivate(
@@ -181,21 +233,51 @@ def category_deactivate(request: HttpRequest, code: str) -> dict[str, Any]:
     return _category(selectors.category_get(user=request.user, code=code, manage=True))
 
 
-@categories.delete("/{code}", response={204: None}, summary="Delete a category no case uses")
+@categories.delete(
+    "/{code}",
+    response={204: None},
+    summary="Delete a category no case uses",
+    description=(
+        "Delete a category nothing refers to (a slip just made). Street leaders or system "
+        "administrators over every street only (decision 0006): anyone else answers 403. An "
+        "unknown code answers 404; one that any case or subcategory uses answers 422 naming "
+        "`code`: deactivate it instead. Recorded in the audit log."
+    ),
+)
 def category_delete(request: HttpRequest, code: str) -> HttpResponse:
     category = selectors.category_get(user=request.user, code=code, manage=True)
     services.category_delete(actor=signed_in(request), category=category, origin=Origin.of(request))
     return HttpResponse(status=204)
 
 
-@departments.get("", response=list[DepartmentOut], summary="The departments a grid can whistle")
+@departments.get(
+    "",
+    response=list[DepartmentOut],
+    summary="The departments a grid can whistle",
+    description=(
+        "The active departments a grid may whistle, with their report-in and resolve clocks "
+        "and staff, for anyone holding a staff role (not auditors or residents: 403). "
+        "`all=true` adds the deactivated ones, for the taxonomy keepers only (street leaders "
+        "or system administrators over every street): anyone else answers 403."
+    ),
+)
 def department_list(request: HttpRequest, all: bool = False) -> list[dict[str, Any]]:
     return [
         _department(d) for d in selectors.department_list(user=request.user, include_inactive=all)
     ]
 
 
-@departments.post("", response={201: DepartmentOut}, summary="Add a department (administrators)")
+@departments.post(
+    "",
+    response={201: DepartmentOut},
+    summary="Add a department (administrators)",
+    description=(
+        "Add a department a grid may whistle. Street leaders or system administrators over "
+        "every street only (decision 0006): anyone else answers 403. A taken or malformed "
+        "`code`, a missing name, non-positive minutes, or `staff` ids not holding the "
+        "department staff role answers 422 naming every bad field. Recorded in the audit log."
+    ),
+)
 def department_create(
     request: HttpRequest, payload: DepartmentCreate
 ) -> tuple[int, dict[str, Any]]:
@@ -209,12 +291,31 @@ def department_create(
     )
 
 
-@departments.get("/{code}", response=DepartmentOut, summary="One department")
+@departments.get(
+    "/{code}",
+    response=DepartmentOut,
+    summary="One department",
+    description=(
+        "One active department by its code, for anyone holding a staff role (403 otherwise). "
+        "A deactivated or unknown code answers 404 naming `code`."
+    ),
+)
 def department_get(request: HttpRequest, code: str) -> dict[str, Any]:
     return _department(selectors.department_get(user=request.user, code=code))
 
 
-@departments.patch("/{code}", response=DepartmentOut, summary="Change a department")
+@departments.patch(
+    "/{code}",
+    response=DepartmentOut,
+    summary="Change a department",
+    description=(
+        "Change the fields sent, `staff` replacing the whole list (user ids holding the "
+        "department staff role). Street leaders or system administrators over every street "
+        "only (decision 0006): anyone else answers 403. An unknown code answers 404; a bad "
+        "field 422 naming every one. Whistles already open keep their deadlines. Recorded in "
+        "the audit log."
+    ),
+)
 def department_update(request: HttpRequest, code: str, payload: DepartmentChange) -> dict[str, Any]:
     department = selectors.department_get(user=request.user, code=code, manage=True)
     spec = dataclasses.replace(services.department_spec(department), **_given(payload))
@@ -224,7 +325,16 @@ def department_update(request: HttpRequest, code: str, payload: DepartmentChange
     return _department(selectors.department_get(user=request.user, code=code, manage=True))
 
 
-@departments.post("/{code}/deactivate", response=DepartmentOut, summary="Deactivate a department")
+@departments.post(
+    "/{code}/deactivate",
+    response=DepartmentOut,
+    summary="Deactivate a department",
+    description=(
+        "The department is no longer offered to whistle; whistles already open run to their "
+        "end. Street leaders or system administrators over every street only (decision 0006):"
+        " anyone else answers 403. An unknown code answers 404. Recorded in the audit log."
+    ),
+)
 def department_deactivate(request: HttpRequest, code: str) -> dict[str, Any]:
     department = selectors.department_get(user=request.user, code=code, manage=True)
     services.department_deactivate(

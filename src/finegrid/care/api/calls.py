@@ -165,6 +165,12 @@ def call_create(
     "/emergency-calls",
     response=list[CallOut],
     summary="Emergency calls I was alerted to or oversee",
+    description=(
+        "The emergency calls you raised or are the person of, were alerted to in their chain,"
+        " or oversee as an official (grid head, grid worker, community or street official, "
+        "street leader, system administrator) over their grid, newest first. `status` is "
+        "`open` (default), `all` or one status; `limit` 1-500 (422 otherwise)."
+    ),
 )
 def calls_list(
     request: HttpRequest,
@@ -183,6 +189,11 @@ def calls_list(
     "/emergency-calls/{call_id}",
     response=CallDetail,
     summary="One emergency call: status, steps, alerts, acknowledgement and trace",
+    description=(
+        "One emergency call with its chain steps, alerts sent, who acknowledged it, arrival "
+        "and trace, for whoever raised it or is its person, anyone alerted in its chain, and "
+        "the officials over its grid. Any other call answers 404 as if it did not exist."
+    ),
 )
 def call_read(request: HttpRequest, call_id: int) -> dict[str, Any]:
     return selectors.call_detail(selectors.call_get(_user(request), call_id))
@@ -211,6 +222,14 @@ def _act(request: HttpRequest, call_id: int) -> tuple[User, EmergencyCall]:
     "/emergency-calls/{call_id}/acknowledge",
     response=CallDetail,
     summary="Acknowledge: the first in the chain owns the call",
+    description=(
+        "Take the call: the first in its chain to acknowledge owns it, the chain stops "
+        "escalating and the rest are told it is taken; acknowledging again is harmless. A "
+        "call you may not read (not raised by or for you, not in its chain, not an official "
+        "over it) answers 404 as if it did not exist, and the attempt is recorded. Someone "
+        "who may read it but was not alerted in its chain answers 403; a call already taken "
+        "by someone else, or closed, answers 409 naming `status`. Every refusal is recorded."
+    ),
 )
 def call_acknowledge(request: HttpRequest, call_id: int) -> dict[str, Any]:
     user, call = _act(request, call_id)
@@ -218,7 +237,18 @@ def call_acknowledge(request: HttpRequest, call_id: int) -> dict[str, Any]:
     return selectors.call_detail(selectors.call_get(user, call.pk))
 
 
-@router.post("/emergency-calls/{call_id}/on-way", response=CallDetail, summary="On my way")
+@router.post(
+    "/emergency-calls/{call_id}/on-way",
+    response=CallDetail,
+    summary="On my way",
+    description=(
+        "The one who acknowledged the call says they are on the way (from acknowledged only)."
+        " A call you may not read (not raised by or for you, not in its chain, not an "
+        "official over it) answers 404 as if it did not exist, and the attempt is recorded. "
+        "Anyone else answers 403; a call in another state or closed answers 409 naming "
+        "`status`. Every refusal is recorded."
+    ),
+)
 def call_on_way(request: HttpRequest, call_id: int) -> dict[str, Any]:
     user, call = _act(request, call_id)
     call = services.call_on_way(actor=user, call=call, ip=client_ip(request))
@@ -229,6 +259,14 @@ def call_on_way(request: HttpRequest, call_id: int) -> dict[str, Any]:
     "/emergency-calls/{call_id}/arrive",
     response=CallDetail,
     summary="Arrived at the door (with the phone's position)",
+    description=(
+        "The one who acknowledged the call is at the door, with the phone's `lat` and `lng` "
+        "(required: 422 naming each, recorded as a refusal) and `accuracy` in metres; from "
+        "acknowledged or on the way. A call you may not read (not raised by or for you, not "
+        "in its chain, not an official over it) answers 404 as if it did not exist, and the "
+        "attempt is recorded. Anyone else answers 403; a call in another state or closed "
+        "answers 409 naming `status`."
+    ),
 )
 def call_arrive(request: HttpRequest, call_id: int, payload: ArriveIn) -> dict[str, Any]:
     user, call = _act(request, call_id)
@@ -247,6 +285,15 @@ def call_arrive(request: HttpRequest, call_id: int, payload: ArriveIn) -> dict[s
     "/emergency-calls/{call_id}/close",
     response=CallDetail,
     summary="Close with an outcome (false alarm, helped, 120 called, taken to hospital)",
+    description=(
+        "Close the call with an `outcome` (false_alarm, helped, called_120, hospital; 422 "
+        "naming `outcome` otherwise) and a note; the chain is told. For the one who "
+        "acknowledged it, or an official over its grid, once it is acknowledged. A call you "
+        "may not read (not raised by or for you, not in its chain, not an official over it) "
+        "answers 404 as if it did not exist, and the attempt is recorded. Someone else in the"
+        " chain answers 403; a call not yet acknowledged, or already closed, answers 409 "
+        "naming `status`."
+    ),
 )
 def call_close(request: HttpRequest, call_id: int, payload: CloseIn) -> dict[str, Any]:
     user, call = _act(request, call_id)

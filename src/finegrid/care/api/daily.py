@@ -103,6 +103,12 @@ class QuietPersonOut(Schema):
     "/contact-plans",
     response=list[CommunityContactPlans],
     summary="Contact plans of daily care, per community and care-tag kind",
+    description=(
+        "How often each kind of care tag is to be contacted, per community you work under "
+        "(your jurisdiction's, and the one above a grid head or grid worker), with the "
+        "default where a community has set none. For a micro-grid worker or an official; "
+        "`community` narrows to one, 404 naming `community` if it is not yours."
+    ),
 )
 def contact_plans(
     request: HttpRequest,
@@ -165,7 +171,16 @@ def contact_create(
     return (201 if done.created else 200), body
 
 
-@router.get("/contacts", response=list[CareContactOut], summary="A person's recent contacts")
+@router.get(
+    "/contacts",
+    response=list[CareContactOut],
+    summary="A person's recent contacts",
+    description=(
+        "The latest contacts with one person (`person`, a registry id), newest first, `limit`"
+        " 1-200. For a micro-grid worker or an official over the person; a person outside "
+        "your jurisdiction answers 404 naming `person`."
+    ),
+)
 def contacts_list(
     request: HttpRequest, person: int = Query(...), limit: int = Query(50, ge=1, le=200)
 ) -> list[dict[str, Any]]:
@@ -176,6 +191,12 @@ def contacts_list(
     "/quiet",
     response=list[QuietPersonOut],
     summary="Who has gone quiet: overdue contacts under a grid, longest quiet first",
+    description=(
+        "Everyone under the grid whose planned contact is overdue, longest quiet first (at "
+        "most 500), limited to the care-tag kinds your duties may see. For a micro-grid "
+        "worker or an official; without `grid`, the top of your jurisdiction; a grid outside "
+        "it answers 404 naming `grid`."
+    ),
 )
 def quiet(
     request: HttpRequest,

@@ -290,7 +290,18 @@ def enrolment_list(request: HttpRequest, filters: Query[EnrolmentQuery]) -> dict
     }
 
 
-@router.get("/enrolments/{enrolment_id}", response=EnrolmentOut, summary="One enrolment")
+@router.get(
+    "/enrolments/{enrolment_id}",
+    response=EnrolmentOut,
+    summary="One enrolment",
+    description=(
+        "One enrolment for the emergency call: the person (masked phone), household, care "
+        "tags you may see, devices (their `key_hint` only, never the key) and contacts. For "
+        "an official over the household (grid head, grid worker, community or street "
+        "official, street leader, system administrator); one outside your jurisdiction "
+        "answers 404 naming `id`."
+    ),
+)
 def enrolment_read(request: HttpRequest, enrolment_id: int) -> dict[str, Any]:
     return _detail(request, enrolment_id)
 
@@ -299,6 +310,14 @@ def enrolment_read(request: HttpRequest, enrolment_id: int) -> dict[str, Any]:
     "/enrolments/{enrolment_id}/devices",
     response={201: EnrolmentOut},
     summary="Add a device (its key is in this answer only)",
+    description=(
+        "Give an open enrolment another button, phone or login device (at most 5 active); the"
+        " new key is in `devices[].key` of this answer only, which is not cached. For an "
+        "official over the household (grid head, grid worker, community or street official, "
+        "street leader, system administrator); outside your jurisdiction 404. An unknown "
+        "kind, a login device for a person with no login, or a sixth device answers 422; an "
+        "ended enrolment 409 naming `enrolment`."
+    ),
 )
 def enrolment_device_add(
     request: HttpRequest, response: HttpResponse, enrolment_id: int, payload: DeviceIn
@@ -317,6 +336,13 @@ def enrolment_device_add(
     "/enrolments/{enrolment_id}/end",
     response=EnrolmentOut,
     summary="End an enrolment (its devices are revoked)",
+    description=(
+        "End an enrolment with a `reason` (required, 422): its devices are revoked with that "
+        "reason and their checks closed. For an official over the household (grid head, grid "
+        "worker, community or street official, street leader, system administrator); outside "
+        "your jurisdiction 404. An enrolment already ended, or whose person still has an open"
+        " emergency call, answers 409 naming `enrolment`."
+    ),
 )
 def enrolment_end(request: HttpRequest, enrolment_id: int, payload: CareReasonIn) -> dict[str, Any]:
     e = selectors.enrolment_get(user=request.user, pk=enrolment_id)
@@ -332,6 +358,13 @@ def enrolment_end(request: HttpRequest, enrolment_id: int, payload: CareReasonIn
     "/devices/{device_id}/revoke",
     response=DeviceOut,
     summary="Revoke a device: its key is refused from now on",
+    description=(
+        "Revoke one device with a `reason` (required, 422 naming `reason`): its key is "
+        "refused (403, recorded) from now on and its open device check is closed; revoking "
+        "again changes nothing. For an official over the household (grid head, grid worker, "
+        "community or street official, street leader, system administrator); a device outside"
+        " your jurisdiction answers 404."
+    ),
 )
 def device_revoke(request: HttpRequest, device_id: int, payload: CareReasonIn) -> dict[str, Any]:
     device = selectors.device_get(user=request.user, pk=device_id)
@@ -399,6 +432,14 @@ def device_heartbeat(
     "/device-checks",
     response=list[DeviceCheckOut],
     summary="Devices to check: silent too long or on a low battery",
+    description=(
+        "The open device checks (a device silent too long, or on a low battery), oldest "
+        "first, for a micro-grid worker or an official (grid head, grid worker, community or "
+        "street official, street leader, system administrator) over the device's grid; "
+        "none for anyone else."
+        " `grid` narrows to a grid's code, 404 naming `grid` when it is outside your "
+        "jurisdiction."
+    ),
 )
 def checks_list(request: HttpRequest, grid: str = Query("")) -> list[dict[str, Any]]:
     chosen = (
@@ -413,6 +454,13 @@ def checks_list(request: HttpRequest, grid: str = Query("")) -> list[dict[str, A
     "/device-checks/{check_id}/close",
     response=DeviceCheckOut,
     summary="Close a device check, saying what was found",
+    description=(
+        "The worker has been to the device: close its check with a `note` of what was found "
+        "(required, 200 characters, 422). For a micro-grid worker or an official (grid head, "
+        "grid worker, community or street official, street leader, system administrator) over"
+        " it; a check outside your jurisdiction answers 404, one already closed 409 naming "
+        "`status`."
+    ),
 )
 def check_close(request: HttpRequest, check_id: int, payload: DeviceCheckNoteIn) -> dict[str, Any]:
     check = selectors.check_get(user=request.user, pk=check_id)
@@ -451,6 +499,13 @@ def _chain(request: HttpRequest, community: Any) -> dict[str, Any]:
     "/chains/{community_code}",
     response=ChainOut,
     summary="A community's escalation chain (the default until it has its own)",
+    description=(
+        "The steps a community's emergency calls escalate through (role and seconds to "
+        "answer), `default` while it has no chain of its own, and `may_edit` for whether you "
+        "may set it. For an official (grid head, grid worker, community or street official, "
+        "street leader, system administrator) over the community; a grid outside your "
+        "jurisdiction, or one that is not a community, answers 404."
+    ),
 )
 def chain_read(request: HttpRequest, community_code: str) -> dict[str, Any]:
     community = selectors.community_for_chain(user=request.user, code=community_code)

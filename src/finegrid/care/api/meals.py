@@ -153,6 +153,11 @@ def _subscriptions(request: HttpRequest, made: list[Any]) -> list[dict[str, Any]
     "/meal-subscriptions",
     response=list[MealSubscriptionOut],
     summary="Meal subscriptions (助餐) under a grid",
+    description=(
+        "The meal subscriptions in your jurisdiction (micro-grid worker or official), "
+        "optionally under `grid` (404 naming `grid` outside your jurisdiction) or of one "
+        "`deliverer` login; ended ones only with `include_ended`."
+    ),
 )
 def subscriptions_list(
     request: HttpRequest,
@@ -170,6 +175,13 @@ def subscriptions_list(
     "/meal-subscriptions",
     response={201: MealSubscriptionOut},
     summary="Subscribe a person to meals: days, diet, price, who pays, deliverer",
+    description=(
+        "Subscribe one person to meals. For a grid head, grid worker or official over the "
+        "person's household (403 for any other role). An unknown or invisible person, one "
+        "with no household or already subscribed, bad days (1-7), a price outside 0-100 yuan,"
+        " an unknown payer, diet or deliverer login answers 422 naming each field; nothing is"
+        " written."
+    ),
 )
 def subscription_create(request: HttpRequest, payload: MealSubscriptionIn) -> tuple[int, Any]:
     made = services.meal_subscriptions_create(
@@ -182,6 +194,12 @@ def subscription_create(request: HttpRequest, payload: MealSubscriptionIn) -> tu
     "/meal-subscriptions/bulk",
     response={201: list[MealSubscriptionOut]},
     summary="Subscribe several people at once: all of them, or none with the bad rows named",
+    description=(
+        "Subscribe several people in one request, all or none: any bad row answers 422 naming"
+        " each problem by row and field, and nothing is written. For a grid head, grid worker"
+        " or official (403 for any other role); the checks are those of a single "
+        "subscription."
+    ),
 )
 def subscriptions_create(request: HttpRequest, payload: MealSubscriptionsIn) -> tuple[int, Any]:
     made = services.meal_subscriptions_create(
@@ -194,6 +212,12 @@ def subscriptions_create(request: HttpRequest, payload: MealSubscriptionsIn) -> 
     "/meal-subscriptions/{subscription_id}",
     response=MealSubscriptionOut,
     summary="Change days, diet, price, who pays or the deliverer (from the next round)",
+    description=(
+        "Change the fields sent (days, diet, price, payer, deliverer); rounds already made "
+        "keep theirs, the next round uses the change. For an official over the subscription "
+        "(404 otherwise); an ended subscription answers 409 naming `subscription`, a bad "
+        "field 422 naming each."
+    ),
 )
 def subscription_change(
     request: HttpRequest, subscription_id: int, payload: MealSubscriptionChange
@@ -209,6 +233,11 @@ def subscription_change(
     "/meal-subscriptions/{subscription_id}/end",
     response=MealSubscriptionOut,
     summary="End a subscription, with a reason",
+    description=(
+        "End a subscription with a `reason` (required, 422 naming `reason`); no later round "
+        "includes it, and ending it again changes nothing. For an official over the "
+        "subscription; one outside your jurisdiction answers 404."
+    ),
 )
 def subscription_end(
     request: HttpRequest, subscription_id: int, payload: MealSubscriptionEndIn
@@ -239,6 +268,15 @@ def round_today(
     "/meal-deliveries/{delivery_id}/confirm",
     response=MealDeliveryOut,
     summary="Confirm at the door: delivered, or no answer (a welfare check starts)",
+    description=(
+        "The round's deliverer, at the door, says `delivered` or `no_answer` (which opens a "
+        "welfare check for the micro-grid's worker; unless it is cleared in time, the "
+        "emergency call is raised). Saying the same twice is one answer; `delivered` after "
+        "`no_answer` clears the open check. Not the deliverer: 403 for a micro-grid worker or "
+        "official over the household, 404 for anyone else. A bad `result` or note "
+        "answers 422; a meal not of "
+        "today, one already delivered, or a check already escalated 409."
+    ),
 )
 def delivery_confirm(
     request: HttpRequest, delivery_id: int, payload: MealDeliveryConfirmIn
@@ -256,6 +294,11 @@ def delivery_confirm(
     "/welfare-checks",
     response=list[WelfareCheckOut],
     summary="Welfare checks assigned to me or in my jurisdiction",
+    description=(
+        "The welfare checks assigned to you or opened by you, and those in your jurisdiction "
+        "for a micro-grid worker or official. `status` is `open` (default: open or "
+        "escalating), `all` or one status."
+    ),
 )
 def welfare_list(
     request: HttpRequest, status: str = Query("open", description="open, all, or one status")
@@ -263,7 +306,16 @@ def welfare_list(
     return selectors_meals.welfare_list(user=request.user, status=status)
 
 
-@router.get("/welfare-checks/{check_id}", response=WelfareCheckOut, summary="One welfare check")
+@router.get(
+    "/welfare-checks/{check_id}",
+    response=WelfareCheckOut,
+    summary="One welfare check",
+    description=(
+        "One welfare check (a door nobody opened on a meal round), for its worker, the "
+        "deliverer who opened it, or a micro-grid worker or official over the household; any "
+        "other answers 404 naming `check`."
+    ),
+)
 def welfare_read(request: HttpRequest, check_id: int) -> dict[str, Any]:
     check = services.welfare_check_for(request.user, check_id)
     return selectors_meals.welfare_dict(request.user, check)
@@ -273,6 +325,13 @@ def welfare_read(request: HttpRequest, check_id: int) -> dict[str, Any]:
     "/welfare-checks/{check_id}/clear",
     response=WelfareCheckOut,
     summary="Clear a welfare check with what you found",
+    description=(
+        "The person was found well (or seen to): clear the open check with a `note` of what "
+        "was found (required, at most 500 characters, 422). For the assigned worker or a "
+        "micro-grid worker or official over the household; its deliverer alone answers 403, "
+        "anyone else 404. A check already cleared, or escalated to an emergency call, answers"
+        " 409 naming `status`."
+    ),
 )
 def welfare_clear(request: HttpRequest, check_id: int, payload: WelfareClearIn) -> dict[str, Any]:
     check = services.welfare_check_clear(actor=request.user, check_id=check_id, note=payload.note)
