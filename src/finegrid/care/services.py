@@ -48,6 +48,7 @@ from finegrid.care.models import (
 from finegrid.core import pii
 from finegrid.core.errors import FinegridError, Forbidden, InvalidInput, NotFound, Problem
 from finegrid.grids.models import Grid, Level
+from finegrid.grids.selectors import communities_on, community_on
 from finegrid.registry.models import CareTag, Person
 from finegrid.registry.validators import normalize_phone
 
@@ -109,19 +110,11 @@ def _new_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-def _community_of(micro: Grid) -> Grid:
-    found = (
-        Grid.objects.filter(level=Level.COMMUNITY, code__in=_ancestor_codes(micro.path)).first()
-        if micro.level != Level.COMMUNITY
-        else micro
-    )
+def _community_of(micro: Grid) -> int:
+    found = community_on(micro.path, communities_on([micro.path]))
     if found is None:
         raise InvalidInput(Problem(_("The household is not in a community."), field="person"))
     return found
-
-
-def _ancestor_codes(path: str) -> list[str]:
-    return [p for p in path.strip("/").split("/") if p]
 
 
 def _checked_contacts(contacts: list[ContactSpec]) -> list[Problem]:
@@ -193,13 +186,13 @@ def enrolment_create(
     assert tag is not None and person.household is not None
     household = person.household
     micro = household.micro_grid
-    community = _community_of(micro)
+    community_id = _community_of(micro)
     with transaction.atomic():
         enrolment = Enrolment.objects.create(
             person=person,
             household=household,
             micro_grid=micro,
-            community=community,
+            community_id=community_id,
             grid_path=micro.path,
             care_tag=tag,
             enrolled_by=actor,
@@ -539,12 +532,8 @@ def _alerts(
                 created_at=now,
             )
         )
-    created = Outbound.objects.bulk_create(rows)
-    return [o.pk for o in created if o.pk is not None] or list(
-        Outbound.objects.filter(call=call, step=step, kind=OutboundKind.ALERT).values_list(
-            "pk", flat=True
-        )
-    )
+    # both databases return the new ids from a bulk insert (SQLite ≥ 3.35, PostgreSQL)
+    return [o.pk for o in Outbound.objects.bulk_create(rows)]
 
 
 def _updates(call: EmergencyCall, now: dt.datetime, what: str) -> list[int]:
@@ -567,12 +556,7 @@ def _updates(call: EmergencyCall, now: dt.datetime, what: str) -> list[int]:
         )
         for u in sorted(users)
     ]
-    created = Outbound.objects.bulk_create(rows)
-    return [o.pk for o in created if o.pk is not None] or list(
-        Outbound.objects.filter(call=call, kind=OutboundKind.UPDATE, created_at=now).values_list(
-            "pk", flat=True
-        )
-    )
+    return [o.pk for o in Outbound.objects.bulk_create(rows)]
 
 
 def _send_after_commit(ids: list[int]) -> None:
@@ -836,6 +820,23 @@ def open_calls_for(user: User) -> list[int]:
         .order_by("created_at")
         .values_list("pk", flat=True)
     )
+
+
+def enrolment_for_knock(user: Any, pk: int | None) -> Enrolment:
+    """The open enrolment a worker knocks for: inside their jurisdiction, or refused as if it did
+    not exist (naming ``enrolment``)."""
+    if pk is None:
+        raise InvalidInput(Problem(_("Say whose door it is (the enrolment)."), "enrolment"))
+    enrolment = (
+        Enrolment.objects.select_related("person").filter(pk=pk, ended_at__isnull=True).first()
+    )
+    if (
+        enrolment is None
+        or not isinstance(user, User)
+        or not scope_for(user, roles=KNOCKERS).covers(enrolment.grid_path)
+    ):
+        raise NotFound(_("No such enrolment."), field="enrolment")
+    return enrolment
 
 
 def enrolment_for_user(user: Any) -> Enrolment:

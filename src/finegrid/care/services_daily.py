@@ -30,6 +30,7 @@ from finegrid.core import pii
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
 from finegrid.core.paths import under
 from finegrid.grids.models import Grid, Level
+from finegrid.grids.selectors import community_on
 from finegrid.notifications.services import notify
 from finegrid.registry.models import CARE_VISIBILITY, CareKind, CareTag, Person
 from finegrid.workforce.models import HouseholdState, Worker
@@ -93,15 +94,6 @@ def _communities() -> dict[str, int]:
     return dict(Grid.objects.filter(level=Level.COMMUNITY).values_list("path", "id"))
 
 
-def _community_of(path: str, communities: dict[str, int]) -> int | None:
-    parts = [p for p in path.strip("/").split("/") if p]
-    for i in range(len(parts), 0, -1):
-        found = communities.get("/" + "/".join(parts[:i]) + "/")
-        if found is not None:
-            return found
-    return None
-
-
 def _born_by(today: dt.date) -> dt.date:
     if today.month == 2 and today.day == 29:
         return today.replace(year=today.year - 80, day=28)
@@ -151,7 +143,7 @@ def _wanted(
             rows.append((pid, CareKind.AGED_80, hid, mid, path))
     out: dict[tuple[int, str], _Wanted] = {}
     for pid, kind, hid, mid, path in rows:
-        community = _community_of(path, communities)
+        community = community_on(path, communities)
         if community is None:
             continue
         plan = daily_plans.plans_of(table, community).get(kind)

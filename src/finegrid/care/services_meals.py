@@ -42,7 +42,8 @@ from finegrid.care.models import (
 from finegrid.care.services import OFFICIALS, Conflict, call_raise
 from finegrid.care.services_daily import CONTACT_LOGGERS
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
-from finegrid.grids.models import Grid, Household, Level
+from finegrid.grids.models import Household
+from finegrid.grids.selectors import communities_on, community_on
 from finegrid.registry.models import Person
 
 logger = logging.getLogger(__name__)
@@ -206,17 +207,6 @@ def _checked(
     return clean, problems
 
 
-def _communities_of(households: list[Household]) -> dict[str, int]:
-    paths = {h.grid_path for h in households}
-    codes = {p for path in paths for p in path.strip("/").split("/") if p}
-    found = Grid.objects.filter(level=Level.COMMUNITY, code__in=codes).values_list("path", "id")
-    return dict(found)
-
-
-def _community_for(path: str, communities: dict[str, int]) -> int | None:
-    return next((cid for cpath, cid in communities.items() if path.startswith(cpath)), None)
-
-
 def meal_subscriptions_create(
     *, actor: Any, specs: list[SubscriptionSpec], rows: bool = True
 ) -> list[MealSubscription]:
@@ -228,12 +218,12 @@ def meal_subscriptions_create(
         raise InvalidInput(Problem(_("Give at least one subscription."), field="subscriptions"))
     clean, problems = _checked(actor, specs, rows=rows)
     households = [c.person.household for c in clean if c.person.household is not None]
-    communities = _communities_of(households)
+    communities = communities_on(h.grid_path for h in households)
     made: list[MealSubscription] = []
     for i, c in enumerate(clean, start=1):
         home = c.person.household
         assert home is not None
-        community = _community_for(home.grid_path, communities)
+        community = community_on(home.grid_path, communities)
         if community is None:
             problems.append(
                 Problem(

@@ -184,6 +184,18 @@ def path_codes(path: str) -> list[str]:
     return [c for c in path.split("/") if c]
 
 
+def communities_on(paths: Iterable[str]) -> dict[str, int]:
+    """The communities on these paths, path → id, in one query."""
+    codes = {c for p in paths for c in path_codes(p)}
+    found = Grid.objects.filter(level=Level.COMMUNITY, code__in=codes).values_list("path", "id")
+    return dict(found)
+
+
+def community_on(path: str, communities: dict[str, int]) -> int | None:
+    """The id of the community above (or at) ``path``, from ``communities_on``'s answer."""
+    return next((cid for cpath, cid in communities.items() if path.startswith(cpath)), None)
+
+
 def grids_by_codes(codes: list[str]) -> list[Grid]:
     by_code = {g.code: g for g in Grid.objects.filter(code__in=codes).only("code", "name", "level")}
     return [by_code[c] for c in codes if c in by_code]

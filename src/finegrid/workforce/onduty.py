@@ -37,6 +37,7 @@ from finegrid.cases.clock import is_workday
 from finegrid.core.errors import InvalidInput, Problem, bilingual
 from finegrid.core.pii import mask_phone
 from finegrid.grids.models import Duty, Grid, Kind, Level, Responsibility
+from finegrid.grids.selectors import path_codes
 from finegrid.workforce.models import Leave, Shift, ShiftKind, Worker, WorkerStatus
 
 # the longest shift the shared rules allow: a shift covering a moment started at most this long
@@ -178,10 +179,6 @@ def leaf_by_code(code: str) -> Grid:
 _GRID_FIELDS = ("id", "code", "name", "level", "kind", "path", "depth", "phone", "parent_id")
 
 
-def _ancestor_codes(path: str) -> list[str]:
-    return [part for part in path.strip("/").split("/") if part]
-
-
 def _person(user: Any) -> Person:
     worker: Worker | None
     try:
@@ -222,7 +219,7 @@ def _read(grid: Grid, at: dt.datetime) -> _Read:
 
     # 1 — the grid and its ancestors (street, community, grid …), nearest last
     ancestors = sorted(
-        Grid.objects.filter(code__in=_ancestor_codes(grid.path)).only(*_GRID_FIELDS),
+        Grid.objects.filter(code__in=path_codes(grid.path)).only(*_GRID_FIELDS),
         key=lambda g: g.depth,
     )
     chain = {g.pk: g for g in ancestors}

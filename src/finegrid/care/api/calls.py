@@ -16,7 +16,6 @@ from ninja import Field, Header, Query, Router, Schema
 from ninja.security import APIKeyHeader
 
 from finegrid.accounts.api import API_AUTH
-from finegrid.accounts.jurisdiction import scope_for
 from finegrid.accounts.models import User
 from finegrid.care import selectors, services
 from finegrid.care.models import CallSource, Device, EmergencyCall, Enrolment, RefusalKind
@@ -93,20 +92,8 @@ def _enrolment_for(request: HttpRequest, payload: CallIn) -> tuple[Enrolment, st
         return auth.enrolment, CallSource.DEVICE, auth
     user = _user(request)
     if payload.source == CallSource.KNOCK or payload.enrolment is not None:
-        if payload.enrolment is None:
-            raise InvalidInput(Problem(_("Say whose door it is (the enrolment)."), "enrolment"))
-        enrolment = (
-            Enrolment.objects.select_related("person")
-            .filter(pk=payload.enrolment, ended_at__isnull=True)
-            .first()
-        )
-        if (
-            enrolment is None
-            or user is None
-            or not scope_for(user, roles=services.KNOCKERS).covers(enrolment.grid_path)
-        ):
-            raise NotFound(_("No such enrolment."), field="enrolment")
-        if enrolment.person.user_id == user.pk:
+        enrolment = services.enrolment_for_knock(user, payload.enrolment)
+        if user is not None and enrolment.person.user_id == user.pk:
             return enrolment, CallSource.RESIDENT, None
         return enrolment, CallSource.KNOCK, None
     return services.enrolment_for_user(user), CallSource.RESIDENT, None

@@ -76,16 +76,14 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
 def knock(request: HttpRequest, pk: int) -> HttpResponse:
     """A worker at a door nobody opens starts the chain in one tap; they are not alerted about
     their own knock, their colleagues and the grid head are."""
-    from finegrid.accounts.jurisdiction import scope_for
-    from finegrid.care.models import CallSource, Enrolment
+    from finegrid.care.models import CallSource
 
     user = request.user
     assert isinstance(user, User)
-    enrolment = Enrolment.objects.filter(pk=pk, ended_at__isnull=True).first()
-    if enrolment is None or not scope_for(user, roles=services.KNOCKERS).covers(
-        enrolment.grid_path
-    ):
-        raise Http404
+    try:
+        enrolment = services.enrolment_for_knock(user, pk)
+    except FinegridError:
+        raise Http404 from None
     made, _created = services.call_raise(
         enrolment=enrolment,
         source=CallSource.KNOCK,
