@@ -25,6 +25,8 @@ from finegrid.core.services import write_probe_create
 from finegrid.grids.api import responsibility_router
 from finegrid.grids.api import router as grids_router
 from finegrid.notifications.api import router as notifications_router
+from finegrid.participation.api import points_router
+from finegrid.participation.api import router as participation_router
 from finegrid.registry.api import router as registry_router
 from finegrid.registry.api_imports import export_router
 from finegrid.registry.api_imports import router as imports_router
@@ -158,3 +160,5 @@ api.add_router("/cases", cases_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/workforce", workforce_router)
 api.add_router("/care", care_router)
+api.add_router("/participation", participation_router)
+api.add_router("/points", points_router)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "finegrid.residents",
     "finegrid.workforce",
     "finegrid.care",
+    "finegrid.participation",
     "finegrid.open311",
     "finegrid.demo",
 ]

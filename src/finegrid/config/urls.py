@@ -15,6 +15,7 @@ urlpatterns = [
     path("home/", include("finegrid.residents.urls")),
     path("workforce/", include("finegrid.workforce.urls")),
     path("care/", include("finegrid.care.urls")),
+    path("participation/", include("finegrid.participation.urls")),
     path("track/", include((track_patterns, "track"))),
     path("open311/v2/", include("finegrid.open311.urls")),
     path("", include("finegrid.grids.urls")),
