@@ -65,7 +65,7 @@ def build() -> dict[str, Any]:
 
     from finegrid.accounts.models import ApiToken, Role, RoleAssignment, User
     from finegrid.care.models import ChainStep
-    from finegrid.care.services import DeviceSpec, enrolment_create
+    from finegrid.care.services_enrolment import DeviceSpec, enrolment_create
     from finegrid.grids.models import Duty, Level
     from finegrid.grids.services import grid_create, household_create, responsibility_assign
     from finegrid.registry.models import CareKind, Relation

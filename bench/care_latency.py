@@ -75,7 +75,7 @@ def seed_street() -> str:
 def _enrol_in(micro: Any, actor: Any) -> str | None:
     """Enrol one person with a care tag in ``micro`` with a button; its key (None: nobody)."""
     from finegrid.care.models import Enrolment
-    from finegrid.care.services import DeviceSpec, enrolment_create
+    from finegrid.care.services_enrolment import DeviceSpec, enrolment_create
     from finegrid.registry.models import CareTag
 
     enrolled = Enrolment.objects.filter(ended_at__isnull=True).values("person_id")
@@ -103,7 +103,7 @@ def set_up() -> dict[str, Any]:
     """Elders with buttons in the micro-grids of ``CLIENTS`` workers (quiet chains there), and
     ``ESCALATION_CALLS`` elders in another community (a chain of short steps)."""
     from finegrid.accounts.models import ApiToken, User
-    from finegrid.care.services import chain_set
+    from finegrid.care.services_enrolment import chain_set
     from finegrid.grids.models import Duty, Grid, Level, Responsibility
 
     leader = User.objects.get(username="leader")

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from finegrid.accounts.models import Role, RoleAssignment, User
 from finegrid.care.models import Device, Enrolment
-from finegrid.care.services import ContactSpec, DeviceSpec, enrolment_create
+from finegrid.care.services_enrolment import ContactSpec, DeviceSpec, enrolment_create
 from finegrid.grids.models import Duty, Grid
 from finegrid.grids.services import household_create, responsibility_assign
 from finegrid.registry.models import CareKind, Gender, Relation

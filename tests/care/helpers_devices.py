@@ -9,7 +9,7 @@ from typing import Any
 
 from finegrid.accounts.models import User
 from finegrid.care.models import Device, Enrolment
-from finegrid.care.services import ContactSpec, DeviceSpec, enrolment_create
+from finegrid.care.services_enrolment import ContactSpec, DeviceSpec, enrolment_create
 from finegrid.grids.models import Grid
 from finegrid.grids.services import household_create
 from finegrid.registry.models import CareKind, Gender, Person, Relation

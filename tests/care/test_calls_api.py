@@ -12,7 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from finegrid.care.models import CallStatus, EmergencyCall, Refusal
-from finegrid.care.services import device_revoke
+from finegrid.care.services_enrolment import device_revoke
 from tests.care.helpers import enrol_elder, staff, working_morning
 from tests.conftest import client_for
 

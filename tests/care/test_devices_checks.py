@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from finegrid.care.models import CheckEnd, CheckReason, DeviceCheck
-from finegrid.care.services import device_revoke
 from finegrid.care.services_devices import device_checks_sweep
+from finegrid.care.services_enrolment import device_revoke
 from finegrid.notifications.models import Notification
 from tests.care.helpers import enrol_elder, staff
 from tests.conftest import client_for

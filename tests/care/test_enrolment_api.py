@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from finegrid.care import services
+from finegrid.care import services, services_enrolment
 from finegrid.care.models import Device, DeviceCheck, Enrolment, FamilyContact
 from finegrid.core import pii
 from finegrid.core.errors import Forbidden
@@ -41,7 +41,7 @@ def test_it_enrols_a_person_and_shows_each_key_once(person: Any, official: Any) 
     # stored as digests, the hint being the key's start
     for d in data["devices"]:
         device = Device.objects.get(pk=d["id"])
-        assert device.key_digest == services.key_digest(d["key"])
+        assert device.key_digest == services_enrolment.key_digest(d["key"])
         assert d["key"].startswith(device.key_hint)
     assert data["contacts"] == [
         {"name": "王晓", "relation": "女儿", "phone_masked": pii.mask_phone("13800138000")}
@@ -199,7 +199,7 @@ def test_a_device_is_added_with_its_key_once_and_revoked(person: Any, official: 
     new = [d for d in added.json()["devices"] if d["key"]]
     assert len(new) == 1 and new[0]["label"] == "卫生间"
     key = new[0]["key"]
-    assert services.device_for_key(key).pk == new[0]["id"]
+    assert services_enrolment.device_for_key(key).pk == new[0]["id"]
     refused = _post(official, f"/api/v1/care/devices/{new[0]['id']}/revoke", {"reason": ""})
     assert refused.status_code == 422 and refused.json()["field"] == "reason"
     assert Device.objects.get(pk=new[0]["id"]).revoked_at is None
@@ -207,7 +207,7 @@ def test_a_device_is_added_with_its_key_once_and_revoked(person: Any, official: 
     assert revoked.status_code == 200
     assert revoked.json()["active"] is False and revoked.json()["revoke_reason"] == "丢失"
     with pytest.raises(Forbidden):
-        services.device_for_key(key)
+        services_enrolment.device_for_key(key)
     bad = _post(official, f"{URL}/{made['id']}/devices", {"kind": "pager"})
     assert bad.status_code == 422 and bad.json()["field"] == "kind"
     assert Device.objects.filter(enrolment_id=made["id"]).count() == 3

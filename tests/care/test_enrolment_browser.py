@@ -8,7 +8,7 @@ from typing import Any
 
 from finegrid.accounts.models import Role, RoleAssignment, User
 from finegrid.care.models import Device
-from finegrid.care.services import device_for_key
+from finegrid.care.services_enrolment import device_for_key
 from tests.care.helpers_devices import tagged_person
 from tests.conftest import PASSWORD, make_net
 from tests.test_browser import browser  # noqa: F401 (the fixture)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from finegrid.care import services
+from finegrid.care import services_enrolment
 from finegrid.care.models import ChainStep, Device, DeviceCheck, Enrolment, FamilyContact
 from finegrid.care.services_devices import device_checks_sweep
 from tests.care.helpers import enrol_elder, staff
@@ -65,11 +65,14 @@ def test_the_list_takes_a_constant_number_of_queries(
 ) -> None:
     for n in range(10):
         person = tagged_person(leader, net.m1, name=f"老人{n}", phone=f"139000{n:05d}")
-        services.enrolment_create(
+        services_enrolment.enrolment_create(
             actor=leader,
             person=person,
-            devices=[services.DeviceSpec("button"), services.DeviceSpec("phone")],
-            contacts=[services.ContactSpec("家属", "13800138000")],
+            devices=[
+                services_enrolment.DeviceSpec("button"),
+                services_enrolment.DeviceSpec("phone"),
+            ],
+            contacts=[services_enrolment.ContactSpec("家属", "13800138000")],
         )
     client = client_for(leader)
     client.get(LIST)
@@ -93,7 +96,7 @@ def test_it_finds_a_person_with_a_care_tag_and_enrols_them_showing_the_keys_once
     html = done.content.decode()
     keys = re.findall(r'value="(fgd_[^"]+)"', html)
     assert len(keys) == 2 and 'id="key-warning"' in html
-    assert {services.device_for_key(k).kind for k in keys} == {"button", "phone"}
+    assert {services_enrolment.device_for_key(k).kind for k in keys} == {"button", "phone"}
     enrolment = Enrolment.objects.get(person=person)
     detail = client_for(official).get(f"/care/enrolments/{enrolment.pk}/").content.decode()
     assert not any(k in detail for k in keys)
@@ -126,7 +129,7 @@ def test_the_detail_adds_revokes_and_ends(net: Any, leader: Any, official: Any) 
     added = client.post(url + "devices", {"kind": "button", "label": "卫生间"})
     assert added.status_code == 200 and added["Cache-Control"] == "no-store"
     [key] = re.findall(r'value="(fgd_[^"]+)"', added.content.decode())
-    new = services.device_for_key(key)
+    new = services_enrolment.device_for_key(key)
     empty = client.post(f"/care/devices/{new.pk}/revoke", {"revoke-reason": ""})
     assert empty.status_code == 422 and 'id="error-revoke"' in empty.content.decode()
     assert Device.objects.get(pk=new.pk).revoked_at is None

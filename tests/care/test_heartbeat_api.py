@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from finegrid.care.models import Device, Refusal, RefusalKind
-from finegrid.care.services import device_revoke
+from finegrid.care.services_enrolment import device_revoke
 from tests.care.helpers import enrol_elder
 from tests.conftest import client_for
 

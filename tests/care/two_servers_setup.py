@@ -33,7 +33,7 @@ def main() -> None:
     from django.utils import timezone
 
     from finegrid.accounts.models import ApiToken
-    from finegrid.care import services
+    from finegrid.care import services_enrolment
     from tests.care.helpers import enrol_elder, staff
     from tests.conftest import PASSWORD, _person, make_net
 
@@ -76,7 +76,7 @@ def main() -> None:
         out["neighbour"] = {"id": other.pk, "token": key, "username": "neighbour"}
     elder = enrol_elder(net, leader)
     if args.chain:
-        services.chain_set(
+        services_enrolment.chain_set(
             actor=leader,
             community=net.c1,
             steps=[

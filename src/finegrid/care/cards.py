@@ -10,7 +10,7 @@ from typing import Any
 from finegrid.accounts.jurisdiction import scope_for
 from finegrid.accounts.models import Role, User
 from finegrid.care.models import OPEN_STATUSES, EmergencyCall, Enrolment
-from finegrid.care.services import OFFICIALS
+from finegrid.care.roles import OFFICIALS
 
 # those a chain may alert: the micro-grid workers and the officials above them
 CHAIN_ROLES = frozenset({Role.MICRO_WORKER, *OFFICIALS})

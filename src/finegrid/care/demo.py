@@ -8,7 +8,7 @@ import random
 
 from finegrid.accounts.models import User
 from finegrid.care.models import Enrolment
-from finegrid.care.services import ContactSpec, DeviceSpec, enrolment_create
+from finegrid.care.services_enrolment import ContactSpec, DeviceSpec, enrolment_create
 from finegrid.core import pii
 from finegrid.registry.models import CareKind, Person
 

@@ -24,7 +24,8 @@ from finegrid.care.models import (
     Outbound,
     OutboundStatus,
 )
-from finegrid.care.services import OFFICIALS, may_read
+from finegrid.care.roles import OFFICIALS
+from finegrid.care.services import may_read
 from finegrid.core.errors import NotFound
 
 

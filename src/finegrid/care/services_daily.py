@@ -25,7 +25,7 @@ from finegrid.accounts.jurisdiction import scope_for
 from finegrid.accounts.models import Role
 from finegrid.care import daily_plans, responders
 from finegrid.care.models import CareContact, ContactKind, ContactPlan, ContactWatch, WatchStage
-from finegrid.care.services import CHAIN_KEEPERS, OFFICIALS
+from finegrid.care.roles import CHAIN_KEEPERS, OFFICIALS
 from finegrid.core import pii
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
 from finegrid.core.paths import under

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.jurisdiction import scope_for
 from finegrid.accounts.models import Role, User
-from finegrid.care import services
+from finegrid.care import roles, services_enrolment
 from finegrid.care.models import (
     OPEN_STATUSES,
     CheckEnd,
@@ -43,7 +43,7 @@ from finegrid.registry.models import Person
 logger = logging.getLogger(__name__)
 
 # who may read and close device checks: the officials, and the micro-grid worker who goes
-CHECKERS = frozenset({Role.MICRO_WORKER, *services.OFFICIALS})
+CHECKERS = frozenset({Role.MICRO_WORKER, *roles.OFFICIALS})
 MAX_DEVICES = 5
 MAX_CONTACTS = 5
 # a device reports every few minutes to hours; more than this in one minute is a fault or abuse
@@ -56,19 +56,19 @@ NOTICE_KIND = "care.device_check"
 
 
 def access_enrolments(user: Any, path: str) -> None:
-    """Enrolments are kept by the officials over the household (services.OFFICIALS). Anyone else
+    """Enrolments are kept by the officials over the household (roles.OFFICIALS). Anyone else
     is told the thing does not exist, so that enrolments of a neighbouring grid cannot be
     probed."""
     if not isinstance(user, User):
         raise NotFound(_("No such enrolment in your jurisdiction."), field="id")
-    if not scope_for(user, roles=services.OFFICIALS).covers(path):
+    if not scope_for(user, roles=roles.OFFICIALS).covers(path):
         raise NotFound(_("No such enrolment in your jurisdiction."), field="id")
 
 
 def access_enrol(user: Any, path: str) -> None:
     """For a person the user can read in the registry: only an official over the household may
     enrol them (a micro-grid worker asks one)."""
-    if not isinstance(user, User) or not scope_for(user, roles=services.OFFICIALS).covers(path):
+    if not isinstance(user, User) or not scope_for(user, roles=roles.OFFICIALS).covers(path):
         raise Forbidden(_("Only an official over the household may enrol a person."))
 
 
@@ -99,7 +99,9 @@ def _text(value: str, *, field: str, limit: int, required: bool = True) -> str:
 # --- enrolment ---------------------------------------------------------------------------------
 
 
-def _counted(devices: list[services.DeviceSpec], contacts: list[services.ContactSpec]) -> None:
+def _counted(
+    devices: list[services_enrolment.DeviceSpec], contacts: list[services_enrolment.ContactSpec]
+) -> None:
     problems = []
     if len(devices) > MAX_DEVICES:
         problems.append(
@@ -119,21 +121,21 @@ def enrolment_enrol(
     *,
     actor: User,
     person: Person,
-    devices: list[services.DeviceSpec],
-    contacts: list[services.ContactSpec],
+    devices: list[services_enrolment.DeviceSpec],
+    contacts: list[services_enrolment.ContactSpec],
     note: str = "",
-) -> services.Enrolled:
-    """services.enrolment_create for an official over the person's household. The keys in the
-    answer are shown once: only their digests are kept."""
+) -> services_enrolment.Enrolled:
+    """services_enrolment.enrolment_create for an official over the person's household. The
+    keys in the answer are shown once: only their digests are kept."""
     access_enrol(actor, person.grid_path)
     _counted(devices, contacts)
-    return services.enrolment_create(
+    return services_enrolment.enrolment_create(
         actor=actor, person=person, devices=devices, contacts=contacts, note=note
     )
 
 
 def enrolment_device_add(
-    *, actor: User, enrolment: Enrolment, spec: services.DeviceSpec
+    *, actor: User, enrolment: Enrolment, spec: services_enrolment.DeviceSpec
 ) -> tuple[Device, str]:
     access_enrolments(actor, enrolment.grid_path)
     active = enrolment.devices.filter(revoked_at__isnull=True).count()
@@ -141,7 +143,7 @@ def enrolment_device_add(
         raise InvalidInput(
             Problem(_("At most %(n)d devices."), field="devices", params={"n": MAX_DEVICES})
         )
-    return services.device_add(actor=actor, enrolment=enrolment, spec=spec)
+    return services_enrolment.device_add(actor=actor, enrolment=enrolment, spec=spec)
 
 
 def _close_checks(filters: Q, *, now: dt.datetime, end: str, actor: User | None = None) -> int:
@@ -151,13 +153,13 @@ def _close_checks(filters: Q, *, now: dt.datetime, end: str, actor: User | None 
 
 
 def device_withdraw(*, actor: User, device: Device, reason: str) -> Device:
-    """Revoke a device (services.device_revoke) and close its open check: a revoked device is
-    not something to go and look at."""
+    """Revoke a device (services_enrolment.device_revoke) and close its open check: a revoked
+    device is not something to go and look at."""
     access_enrolments(actor, device.enrolment.grid_path)
     _text(reason, field="reason", limit=200)
     now = timezone.now()
     with transaction.atomic():
-        device = services.device_revoke(actor=actor, device=device, reason=reason)
+        device = services_enrolment.device_revoke(actor=actor, device=device, reason=reason)
         _close_checks(Q(device=device), now=now, end=CheckEnd.GONE, actor=actor)
     return device
 
@@ -171,9 +173,9 @@ def enrolment_end(
     now = now or timezone.now()
     reason = _text(reason, field="reason", limit=200)
     if enrolment.ended_at is not None:
-        raise services.Conflict(_("The enrolment has ended."), field="enrolment")
+        raise roles.Conflict(_("The enrolment has ended."), field="enrolment")
     if EmergencyCall.objects.filter(enrolment=enrolment, status__in=OPEN_STATUSES).exists():
-        raise services.Conflict(
+        raise roles.Conflict(
             _("An emergency call of this person is still open: close it first."),
             field="enrolment",
         )
@@ -182,7 +184,7 @@ def enrolment_end(
             ended_at=now, ended_by=actor, end_reason=reason, updated_at=now
         )
         if not ended:  # another request ended it a moment ago
-            raise services.Conflict(_("The enrolment has ended."), field="enrolment")
+            raise roles.Conflict(_("The enrolment has ended."), field="enrolment")
         Device.objects.filter(enrolment=enrolment, revoked_at__isnull=True).update(
             revoked_at=now, revoked_by=actor, revoke_reason=reason, updated_at=now
         )
@@ -250,19 +252,19 @@ def device_heartbeat(
     now = now or timezone.now()
     if battery is not None and not 0 <= battery <= 100:
         raise InvalidInput(Problem(_("battery must be between 0 and 100."), field="battery"))
-    digest = services.key_digest(key or "")
+    digest = services_enrolment.key_digest(key or "")
     allowed, retry_after, first_refusal = heartbeat_admit(digest, now=now)
     if not allowed:
         if first_refusal:
             known = Device.objects.filter(key_digest=digest).first() if key else None
-            services.refusal_record(
+            services_enrolment.refusal_record(
                 kind=RefusalKind.FLOOD,
                 device=known,
                 ip=ip,
                 detail=f"heartbeat > {HEARTBEATS_PER_MINUTE}/min",
             )
         raise Flooded(retry_after)
-    device = services.device_for_key(key, ip=ip)
+    device = services_enrolment.device_for_key(key, ip=ip)
     level = battery if battery is not None else device.battery
     with transaction.atomic():
         values: dict[str, Any] = {"last_heartbeat_at": now, "updated_at": now}
@@ -415,6 +417,6 @@ def device_check_close(
         closed_at=now, closed_by=actor, end=CheckEnd.WORKER, note=note, updated_at=now
     )
     if not closed:
-        raise services.Conflict(_("This device check is already closed."), field="status")
+        raise roles.Conflict(_("This device check is already closed."), field="status")
     check.refresh_from_db()
     return check

@@ -39,7 +39,8 @@ from finegrid.care.models import (
     WelfareCheck,
     WelfareStatus,
 )
-from finegrid.care.services import OFFICIALS, Conflict, call_raise
+from finegrid.care.roles import OFFICIALS, Conflict
+from finegrid.care.services import call_raise
 from finegrid.care.services_daily import CONTACT_LOGGERS
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
 from finegrid.grids.models import Household

@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "last_at": last.at if last else None,
             }
         )
-    from finegrid.care.services import enrolment_for_user
+    from finegrid.care.services_enrolment import enrolment_for_user
 
     try:
         enrolled = enrolment_for_user(request.user) is not None

@@ -17,7 +17,7 @@ from ninja.security import APIKeyHeader
 
 from finegrid.accounts.api import API_AUTH
 from finegrid.accounts.models import User
-from finegrid.care import selectors, services
+from finegrid.care import selectors, services, services_enrolment
 from finegrid.care.models import CallSource, Device, EmergencyCall, Enrolment, RefusalKind
 from finegrid.core.audit import client_ip
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
@@ -37,7 +37,7 @@ class DeviceKey(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> Device | None:
         if not key:
             return None
-        return services.device_for_key(key, ip=client_ip(request))
+        return services_enrolment.device_for_key(key, ip=client_ip(request))
 
 
 class CallIn(Input):
@@ -92,11 +92,11 @@ def _enrolment_for(request: HttpRequest, payload: CallIn) -> tuple[Enrolment, st
         return auth.enrolment, CallSource.DEVICE, auth
     user = _user(request)
     if payload.source == CallSource.KNOCK or payload.enrolment is not None:
-        enrolment = services.enrolment_for_knock(user, payload.enrolment)
+        enrolment = services_enrolment.enrolment_for_knock(user, payload.enrolment)
         if user is not None and enrolment.person.user_id == user.pk:
             return enrolment, CallSource.RESIDENT, None
         return enrolment, CallSource.KNOCK, None
-    return services.enrolment_for_user(user), CallSource.RESIDENT, None
+    return services_enrolment.enrolment_for_user(user), CallSource.RESIDENT, None
 
 
 @router.post(
@@ -198,7 +198,7 @@ def _act(request: HttpRequest, call_id: int) -> tuple[User, EmergencyCall]:
     if call is None or user is None:
         raise NotFound(_("No such emergency call."))
     if not services.may_read(call, user):
-        services.refusal_record(
+        services_enrolment.refusal_record(
             kind=RefusalKind.OUTSIDE_CHAIN, call=call, actor=user, ip=client_ip(request)
         )
         raise NotFound(_("No such emergency call."))

@@ -1,6 +1,6 @@
 """/api/v1/care: enrolments, devices and their heartbeats, device checks, escalation chains.
 
-Enrolments are kept by the officials over the household (``services.OFFICIALS``); a device key
+Enrolments are kept by the officials over the household (``roles.OFFICIALS``); a device key
 is in the answer that made it and never again (only its first characters, ``key_hint``). An
 enrolment, device or chain outside the caller's jurisdiction answers 404. A device reports with
 its key in ``X-Device-Key``: an unknown or revoked key is refused 403 and recorded; more than six
@@ -17,7 +17,7 @@ from ninja import Field, Header, Query, Router, Schema
 
 from finegrid.accounts.api import API_AUTH
 from finegrid.care import selectors_devices as selectors
-from finegrid.care import services, services_devices
+from finegrid.care import services_devices, services_enrolment
 from finegrid.care.models import ChainRole, Device, DeviceCheck, Enrolment
 from finegrid.core.audit import client_ip
 from finegrid.core.errors import InvalidInput, NotFound, Problem, bilingual
@@ -258,8 +258,10 @@ def enrolment_create(
     done = services_devices.enrolment_enrol(
         actor=request.user,  # type: ignore[arg-type]
         person=person,
-        devices=[services.DeviceSpec(d.kind, d.label) for d in payload.devices],
-        contacts=[services.ContactSpec(c.name, c.phone, c.relation) for c in payload.contacts],
+        devices=[services_enrolment.DeviceSpec(d.kind, d.label) for d in payload.devices],
+        contacts=[
+            services_enrolment.ContactSpec(c.name, c.phone, c.relation) for c in payload.contacts
+        ],
         note=payload.note,
     )
     _no_store(response)
@@ -326,7 +328,7 @@ def enrolment_device_add(
     device, key = services_devices.enrolment_device_add(
         actor=request.user,  # type: ignore[arg-type]
         enrolment=e,
-        spec=services.DeviceSpec(payload.kind, payload.label),
+        spec=services_enrolment.DeviceSpec(payload.kind, payload.label),
     )
     _no_store(response)
     return 201, _detail(request, e.pk, {device.pk: key} if key else None)
@@ -524,7 +526,7 @@ def chain_read(request: HttpRequest, community_code: str) -> dict[str, Any]:
 )
 def chain_write(request: HttpRequest, community_code: str, payload: ChainIn) -> dict[str, Any]:
     community = selectors.community_for_chain(user=request.user, code=community_code)
-    services.chain_set(
+    services_enrolment.chain_set(
         actor=request.user,  # type: ignore[arg-type]
         community=community,
         steps=payload.steps,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from finegrid.accounts.models import User
-from finegrid.care import selectors, services
+from finegrid.care import selectors, services, services_enrolment
 from finegrid.care.models import OPEN_STATUSES, EmergencyCall
 from finegrid.core.audit import client_ip
 from finegrid.core.errors import FinegridError
@@ -23,7 +23,7 @@ from finegrid.core.errors import FinegridError
 def button(request: HttpRequest) -> HttpResponse:
     """One press, a confirmation, then who is coming. Readable with poor sight; plain JS."""
     try:
-        enrolment = services.enrolment_for_user(request.user)
+        enrolment = services_enrolment.enrolment_for_user(request.user)
     except FinegridError:
         enrolment = None
     open_call = None
@@ -81,7 +81,7 @@ def knock(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     try:
-        enrolment = services.enrolment_for_knock(user, pk)
+        enrolment = services_enrolment.enrolment_for_knock(user, pk)
     except FinegridError:
         raise Http404 from None
     made, _created = services.call_raise(

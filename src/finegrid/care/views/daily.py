@@ -20,7 +20,7 @@ from finegrid.care import daily_plans
 from finegrid.care import selectors_daily as selectors
 from finegrid.care import services_daily as services
 from finegrid.care.models import ContactKind
-from finegrid.care.services import CHAIN_KEEPERS
+from finegrid.care.roles import CHAIN_KEEPERS
 from finegrid.core.errors import InvalidInput
 from finegrid.core.forms import Form
 from finegrid.core.pages import is_htmx, service_page

@@ -14,8 +14,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from finegrid.care import roles, services_devices, services_enrolment
 from finegrid.care import selectors_devices as selectors
-from finegrid.care import services, services_devices
 from finegrid.care.models import ChainRole, DeviceKind
 from finegrid.core.errors import FinegridError, Forbidden, InvalidInput, NotFound
 from finegrid.core.forms import Form
@@ -64,22 +64,32 @@ class EnrolForm(Form):
             )
         self.initial.setdefault("device_1_kind", DeviceKind.BUTTON)
 
-    def device_rows(self) -> list[tuple[int, services.DeviceSpec]]:
+    def device_rows(self) -> list[tuple[int, services_enrolment.DeviceSpec]]:
         d = self.cleaned_data
         return [
-            (n, services.DeviceSpec(d[f"device_{n}_kind"], d[f"device_{n}_label"].strip()))
+            (
+                n,
+                services_enrolment.DeviceSpec(
+                    d[f"device_{n}_kind"], d[f"device_{n}_label"].strip()
+                ),
+            )
             for n in range(1, DEVICE_ROWS + 1)
             if d.get(f"device_{n}_kind")
         ]
 
-    def contact_rows(self) -> list[tuple[int, services.ContactSpec]]:
+    def contact_rows(self) -> list[tuple[int, services_enrolment.ContactSpec]]:
         d = self.cleaned_data
         out = []
         for n in range(1, CONTACT_ROWS + 1):
             name, phone = d[f"contact_{n}_name"].strip(), d[f"contact_{n}_phone"].strip()
             if name or phone:
                 out.append(
-                    (n, services.ContactSpec(name, phone, d[f"contact_{n}_relation"].strip()))
+                    (
+                        n,
+                        services_enrolment.ContactSpec(
+                            name, phone, d[f"contact_{n}_relation"].strip()
+                        ),
+                    )
                 )
         return out
 
@@ -228,7 +238,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
                     contacts=[s for _n, s in contact_rows],
                     note=form.cleaned_data["note"],
                 )
-            except (InvalidInput, services.Conflict) as refused:
+            except (InvalidInput, roles.Conflict) as refused:
                 _problems_onto(form, refused, rows)
             else:
                 keys = [(d, k) for d, k in done.devices if k]
@@ -276,9 +286,11 @@ def device_add(request: HttpRequest, pk: int) -> HttpResponse:
             device, key = services_devices.enrolment_device_add(
                 actor=request.user,  # type: ignore[arg-type]
                 enrolment=e,
-                spec=services.DeviceSpec(form.cleaned_data["kind"], form.cleaned_data["label"]),
+                spec=services_enrolment.DeviceSpec(
+                    form.cleaned_data["kind"], form.cleaned_data["label"]
+                ),
             )
-        except (InvalidInput, services.Conflict) as refused:
+        except (InvalidInput, roles.Conflict) as refused:
             _problems_onto(form, refused, {"device": {}, "contact": {}})
         else:
             if key:
@@ -299,7 +311,7 @@ def enrolment_end(request: HttpRequest, pk: int) -> HttpResponse:
                 enrolment=e,
                 reason=form.cleaned_data["reason"],
             )
-        except (InvalidInput, services.Conflict) as refused:
+        except (InvalidInput, roles.Conflict) as refused:
             _problems_onto(form, refused, {"device": {}, "contact": {}})
         else:
             return redirect("care:enrolment", pk=e.pk)
@@ -345,7 +357,7 @@ def check_close(request: HttpRequest, pk: int) -> HttpResponse:
             check=check,
             note=form.cleaned_data["note"],
         )
-    except (InvalidInput, services.Conflict) as refused:
+    except (InvalidInput, roles.Conflict) as refused:
         from django.contrib import messages
 
         messages.error(request, str(refused.message) % (refused.params or {}))
@@ -382,7 +394,7 @@ def chain_edit(request: HttpRequest, code: str) -> HttpResponse:
         rows = _chain_rows(read["steps"], posted=request.POST)
         given = [r for r in rows if r["role"] or r["seconds"]]
         try:
-            services.chain_set(
+            services_enrolment.chain_set(
                 actor=request.user,  # type: ignore[arg-type]
                 community=community,
                 steps=[{"role": r["role"], "seconds": r["seconds"]} for r in given],

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from finegrid.care import selectors_daily, selectors_meals
 from finegrid.care import services_meals as services
 from finegrid.care.models import Diet, MealDelivery, Payer
-from finegrid.care.services import Conflict
+from finegrid.care.roles import Conflict
 from finegrid.core.errors import InvalidInput
 from finegrid.core.forms import Form
 from finegrid.core.pages import is_htmx, service_page
