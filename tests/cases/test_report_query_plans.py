@@ -39,3 +39,21 @@ def test_a_report_finds_its_key_and_its_duplicates_through_indexes(net: Net, wor
     nearby = next(s for s in on_cases if '"lat" BETWEEN' in s)
     assert "USING INDEX case_idempotency" in _plan(key_check)
     assert "USING INDEX case_nearby (category_id=? AND lat>? AND lat<?)" in _plan(nearby)
+
+
+def test_a_handlers_cases_are_found_through_the_partial_indexes(net: Net, worker: User) -> None:
+    # assignee, department, supervisor, household and merged_into are indexed only where set (a
+    # new case has none of them, and writes no entry for them); a lookup by one still uses it
+    for key in ("assignee", "department", "supervisor", "household", "merged_into"):
+        qs = Case.objects.filter(**{f"{key}_id": 1}).values_list("pk", flat=True)
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+        assert f"USING INDEX case_{key} " in plan or f"USING COVERING INDEX case_{key} " in plan
+    # and the category's own index is gone: the composite ones that lead with it serve instead
+    indexes = connection.introspection.get_constraints(connection.cursor(), "cases_case")
+    on_category = {
+        n for n, c in indexes.items() if c["index"] and c["columns"][:1] == ["category_id"]
+    }
+    assert on_category == {"case_category_recent", "case_nearby"}

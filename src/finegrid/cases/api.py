@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Header, Query, Router, Schema
 from ninja.files import UploadedFile
+from pydantic_core import to_json
 
 from finegrid.accounts.actors import signed_in, signed_in_or_none
 from finegrid.accounts.api import API_AUTH
@@ -491,10 +492,9 @@ def _default_source(user: Any) -> str:
 )
 def case_create(
     request: HttpRequest,
-    response: HttpResponse,
     payload: CaseIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
-) -> tuple[int, dict[str, Any]]:
+) -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
     key = (idempotency_key or "").strip()
     if len(key) > MAX_KEY:
@@ -520,16 +520,22 @@ def case_create(
         actor=user, report=report, idempotency_key=key, caller=f"u{request.user.pk}"
     )
     if not created:
-        response["Idempotent-Replayed"] = "true"
         case = Case.objects.select_related(
             "category", "micro_grid", "handling_grid", "assignee", "department"
         ).get(pk=case.pk)
-    return 201, {
+    body = {
         **_item(case),
         "follow_code": case.follow_code,
         "photos": case.photos,
         "duplicates": _duplicates(user, case),
     }
+    # Written out directly, not validated again against CaseCreated: that second pass over a body
+    # built here from typed rows cost a fifth of a report's time. tests/cases/test_api_shape.py
+    # holds every answer to the schema instead.
+    answer = HttpResponse(to_json(body), status=201, content_type="application/json")
+    if not created:
+        answer["Idempotent-Replayed"] = "true"
+    return answer
 
 
 @router.get(

@@ -216,8 +216,13 @@ class Holiday(models.Model):
 
 class Case(BaseModel):
     number = models.CharField(_("number"), max_length=20, unique=True)
+    # no index of its own: case_category_recent and case_nearby both lead with it
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
+        Category,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("category"),
+        db_index=False,
     )
     description = models.TextField(_("description"))
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
@@ -238,6 +243,7 @@ class Case(BaseModel):
         blank=True,
         related_name="+",
         verbose_name=_("household"),
+        db_index=False,  # a partial index in Meta: most cases have none
     )
     micro_grid = models.ForeignKey(
         Grid, on_delete=models.PROTECT, related_name="+", verbose_name=_("micro-grid")
@@ -269,6 +275,7 @@ class Case(BaseModel):
         blank=True,
         related_name="assigned_cases",
         verbose_name=_("handler"),
+        db_index=False,  # a partial index in Meta: most cases have none
     )
     department = models.ForeignKey(
         Department,
@@ -277,6 +284,7 @@ class Case(BaseModel):
         blank=True,
         related_name="cases",
         verbose_name=_("department"),
+        db_index=False,  # a partial index in Meta: most cases have none
     )
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -285,6 +293,7 @@ class Case(BaseModel):
         blank=True,
         related_name="supervised_cases",
         verbose_name=_("supervisor"),
+        db_index=False,  # a partial index in Meta: most cases have none
     )
     merged_into = models.ForeignKey(
         "self",
@@ -293,6 +302,7 @@ class Case(BaseModel):
         blank=True,
         related_name="duplicates",
         verbose_name=_("merged into"),
+        db_index=False,  # a partial index in Meta: most cases have none
     )
     reported_at = models.DateTimeField(_("reported at"))
     accept_due = models.DateTimeField(_("accept by"))
@@ -335,6 +345,15 @@ class Case(BaseModel):
             models.Index(fields=["category", "lat", "lng"], name="case_nearby"),
             # figures per grid and period
             models.Index(fields=["reported_at", "grid_path"], name="case_period"),
+            # a handler's, a department's, a supervisor's cases, a household's cases, the
+            # duplicates merged into a case (and the deletes that follow these keys): only the
+            # rows that have one are indexed, so a new case, which has none yet, writes no entry
+            *(
+                models.Index(
+                    fields=[key], name=f"case_{key}", condition=Q(**{f"{key}__isnull": False})
+                )
+                for key in ("household", "assignee", "department", "supervisor", "merged_into")
+            ),
         ]
         constraints = [
             # "<caller>:<Idempotency-Key>": a retried report never makes a second case
