@@ -19,9 +19,9 @@ from tests.conftest import Net, client_for
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
 
 
-def _plan(sql: str) -> str:
+def _plan(sql: str, params: tuple[object, ...] = ()) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         return " | ".join(str(row[-1]) for row in cursor.fetchall())
 
 
@@ -46,10 +46,7 @@ def test_a_handlers_cases_are_found_through_the_partial_indexes(net: Net, worker
     # new case has none of them, and writes no entry for them); a lookup by one still uses it
     for key in ("assignee", "department", "supervisor", "household", "merged_into"):
         qs = Case.objects.filter(**{f"{key}_id": 1}).values_list("pk", flat=True)
-        sql, params = qs.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+        plan = _plan(*qs.query.sql_with_params())
         assert f"USING INDEX case_{key} " in plan or f"USING COVERING INDEX case_{key} " in plan
     # and the category's own index is gone: the composite ones that lead with it serve instead
     indexes = connection.introspection.get_constraints(connection.cursor(), "cases_case")

@@ -1,6 +1,6 @@
 """Reads of enrolments, devices, device checks and chains, each through the reader's jurisdiction.
 
-Enrolments are read by the officials over the household (``roles.OFFICIALS``); device checks
+Enrolments are read by the officials over the household (``OFFICIALS``); device checks
 also by the micro-grid worker who goes to look (``services_devices.CHECKERS``). Something outside
 answers as not found, so a neighbouring grid's enrolments cannot be probed. Names are shown as
 the registry shows them, phones masked.
@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.jurisdiction import scope_for
-from finegrid.care import chain, roles
+from finegrid.care import chain
 from finegrid.care.models import (
     ChainStep,
     Device,
     DeviceCheck,
     Enrolment,
 )
+from finegrid.care.roles import CHAIN_KEEPERS, OFFICIALS
 from finegrid.care.services_devices import CHECKERS
 from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.core.paths import under
@@ -33,7 +34,7 @@ from finegrid.registry.models import CareTag, Person
 STATES = ("open", "ended", "all")
 
 
-def scoped_grid(*, user: Any, code: str, roles: frozenset[str] = roles.OFFICIALS) -> Grid:
+def scoped_grid(*, user: Any, code: str, roles: frozenset[str] = OFFICIALS) -> Grid:
     """The grid ``code`` names, if the user holds one of ``roles`` over it; otherwise not
     found."""
     grid = grid_get(user=user, code=code)
@@ -43,7 +44,7 @@ def scoped_grid(*, user: Any, code: str, roles: frozenset[str] = roles.OFFICIALS
 
 
 def _enrolments(user: Any) -> QuerySet[Enrolment]:
-    return scope_for(user, roles=roles.OFFICIALS).filter(Enrolment.objects.all(), "grid_path")
+    return scope_for(user, roles=OFFICIALS).filter(Enrolment.objects.all(), "grid_path")
 
 
 def _with_parts(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
@@ -144,7 +145,7 @@ def may_see_checks(user: Any) -> bool:
 
 
 def may_enrol(user: Any) -> bool:
-    return not scope_for(user, roles=roles.OFFICIALS).empty
+    return not scope_for(user, roles=OFFICIALS).empty
 
 
 # --- people to enrol -------------------------------------------------------------------------
@@ -161,7 +162,7 @@ def people_to_enrol(
     )
     enrolled = Enrolment.objects.filter(person=OuterRef("pk"), ended_at__isnull=True)
     qs = registry.person_list(user=user, q=q, grid=grid.code if grid else None)
-    qs = scope_for(user, roles=roles.OFFICIALS).filter(qs, "grid_path", indexed=not q)
+    qs = scope_for(user, roles=OFFICIALS).filter(qs, "grid_path", indexed=not q)
     return list(qs.filter(Exists(tagged)).exclude(Exists(enrolled))[:limit])
 
 
@@ -191,4 +192,4 @@ def chain_read(*, community: Grid) -> dict[str, Any]:
 
 
 def may_keep_chain(user: Any, community: Grid) -> bool:
-    return scope_for(user, roles=roles.CHAIN_KEEPERS).covers(community.path)
+    return scope_for(user, roles=CHAIN_KEEPERS).covers(community.path)

@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.jurisdiction import scope_for
-from finegrid.care import roles
 from finegrid.care.models import CallEvent, EmergencyCall, EventKind, Outcome
+from finegrid.care.roles import OFFICIALS
 from finegrid.core.errors import InvalidInput, NotFound, Problem
 from finegrid.grids.models import Grid, Level
 
@@ -186,13 +186,13 @@ def figures_for(
 
 def communities_in_scope(*, user: Any) -> list[Grid]:
     """The communities the user oversees whole (as an official): figures are per community."""
-    scope = scope_for(user, roles=roles.OFFICIALS)
+    scope = scope_for(user, roles=OFFICIALS)
     return list(scope.filter(Grid.objects.filter(level=Level.COMMUNITY), "path").order_by("path"))
 
 
 def community_for_figures(*, user: Any, code: str) -> Grid:
     grid = Grid.objects.filter(code=code, level=Level.COMMUNITY).first()
-    if grid is None or not scope_for(user, roles=roles.OFFICIALS).covers(grid.path):
+    if grid is None or not scope_for(user, roles=OFFICIALS).covers(grid.path):
         raise NotFound(_("No community with this code in your jurisdiction."), field="community")
     return grid
 

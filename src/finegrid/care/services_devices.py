@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finegrid.accounts.jurisdiction import scope_for
 from finegrid.accounts.models import Role, User
-from finegrid.care import roles, services_enrolment
+from finegrid.care import services_enrolment
 from finegrid.care.models import (
     OPEN_STATUSES,
     CheckEnd,
@@ -35,6 +35,7 @@ from finegrid.care.models import (
     Enrolment,
     RefusalKind,
 )
+from finegrid.care.roles import OFFICIALS, Conflict
 from finegrid.core.errors import Forbidden, InvalidInput, NotFound, Problem
 from finegrid.grids.models import Duty, Responsibility
 from finegrid.notifications.services import notification_rows, notify_rows
@@ -43,7 +44,7 @@ from finegrid.registry.models import Person
 logger = logging.getLogger(__name__)
 
 # who may read and close device checks: the officials, and the micro-grid worker who goes
-CHECKERS = frozenset({Role.MICRO_WORKER, *roles.OFFICIALS})
+CHECKERS = frozenset({Role.MICRO_WORKER, *OFFICIALS})
 MAX_DEVICES = 5
 MAX_CONTACTS = 5
 # a device reports every few minutes to hours; more than this in one minute is a fault or abuse
@@ -56,19 +57,19 @@ NOTICE_KIND = "care.device_check"
 
 
 def access_enrolments(user: Any, path: str) -> None:
-    """Enrolments are kept by the officials over the household (roles.OFFICIALS). Anyone else
+    """Enrolments are kept by the officials over the household (OFFICIALS). Anyone else
     is told the thing does not exist, so that enrolments of a neighbouring grid cannot be
     probed."""
     if not isinstance(user, User):
         raise NotFound(_("No such enrolment in your jurisdiction."), field="id")
-    if not scope_for(user, roles=roles.OFFICIALS).covers(path):
+    if not scope_for(user, roles=OFFICIALS).covers(path):
         raise NotFound(_("No such enrolment in your jurisdiction."), field="id")
 
 
 def access_enrol(user: Any, path: str) -> None:
     """For a person the user can read in the registry: only an official over the household may
     enrol them (a micro-grid worker asks one)."""
-    if not isinstance(user, User) or not scope_for(user, roles=roles.OFFICIALS).covers(path):
+    if not isinstance(user, User) or not scope_for(user, roles=OFFICIALS).covers(path):
         raise Forbidden(_("Only an official over the household may enrol a person."))
 
 
@@ -173,9 +174,9 @@ def enrolment_end(
     now = now or timezone.now()
     reason = _text(reason, field="reason", limit=200)
     if enrolment.ended_at is not None:
-        raise roles.Conflict(_("The enrolment has ended."), field="enrolment")
+        raise Conflict(_("The enrolment has ended."), field="enrolment")
     if EmergencyCall.objects.filter(enrolment=enrolment, status__in=OPEN_STATUSES).exists():
-        raise roles.Conflict(
+        raise Conflict(
             _("An emergency call of this person is still open: close it first."),
             field="enrolment",
         )
@@ -184,7 +185,7 @@ def enrolment_end(
             ended_at=now, ended_by=actor, end_reason=reason, updated_at=now
         )
         if not ended:  # another request ended it a moment ago
-            raise roles.Conflict(_("The enrolment has ended."), field="enrolment")
+            raise Conflict(_("The enrolment has ended."), field="enrolment")
         Device.objects.filter(enrolment=enrolment, revoked_at__isnull=True).update(
             revoked_at=now, revoked_by=actor, revoke_reason=reason, updated_at=now
         )
@@ -417,6 +418,6 @@ def device_check_close(
         closed_at=now, closed_by=actor, end=CheckEnd.WORKER, note=note, updated_at=now
     )
     if not closed:
-        raise roles.Conflict(_("This device check is already closed."), field="status")
+        raise Conflict(_("This device check is already closed."), field="status")
     check.refresh_from_db()
     return check

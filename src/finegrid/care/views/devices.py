@@ -14,9 +14,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from finegrid.care import roles, services_devices, services_enrolment
 from finegrid.care import selectors_devices as selectors
+from finegrid.care import services_devices, services_enrolment
 from finegrid.care.models import ChainRole, DeviceKind
+from finegrid.care.roles import Conflict
 from finegrid.core.errors import FinegridError, Forbidden, InvalidInput, NotFound
 from finegrid.core.forms import Form
 from finegrid.core.pages import service_page
@@ -238,7 +239,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
                     contacts=[s for _n, s in contact_rows],
                     note=form.cleaned_data["note"],
                 )
-            except (InvalidInput, roles.Conflict) as refused:
+            except (InvalidInput, Conflict) as refused:
                 _problems_onto(form, refused, rows)
             else:
                 keys = [(d, k) for d, k in done.devices if k]
@@ -290,7 +291,7 @@ def device_add(request: HttpRequest, pk: int) -> HttpResponse:
                     form.cleaned_data["kind"], form.cleaned_data["label"]
                 ),
             )
-        except (InvalidInput, roles.Conflict) as refused:
+        except (InvalidInput, Conflict) as refused:
             _problems_onto(form, refused, {"device": {}, "contact": {}})
         else:
             if key:
@@ -311,7 +312,7 @@ def enrolment_end(request: HttpRequest, pk: int) -> HttpResponse:
                 enrolment=e,
                 reason=form.cleaned_data["reason"],
             )
-        except (InvalidInput, roles.Conflict) as refused:
+        except (InvalidInput, Conflict) as refused:
             _problems_onto(form, refused, {"device": {}, "contact": {}})
         else:
             return redirect("care:enrolment", pk=e.pk)
@@ -357,7 +358,7 @@ def check_close(request: HttpRequest, pk: int) -> HttpResponse:
             check=check,
             note=form.cleaned_data["note"],
         )
-    except (InvalidInput, roles.Conflict) as refused:
+    except (InvalidInput, Conflict) as refused:
         from django.contrib import messages
 
         messages.error(request, str(refused.message) % (refused.params or {}))
